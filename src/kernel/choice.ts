@@ -1,0 +1,113 @@
+// Choice sources: the only nondeterminism of a run. At each step with more than one
+// enabled choice the kernel asks its source for an index; the indices form the path.
+
+import { Prng } from './prng.ts';
+
+/** What an enabled choice does: step a process, commit its oldest buffered store, or interrupt it. */
+export const enum ChoiceKind { Step = 0, Flush = 1, Interrupt = 2 }
+
+/** Choice codes are `kind * 1024 + processIndex`; sources that care (PCT) decode them. */
+export function choiceCode(kind: ChoiceKind, proc: number): number {
+  return kind * 1024 + proc;
+}
+export function choiceKind(code: number): ChoiceKind {
+  return (code >> 10) as ChoiceKind;
+}
+export function choiceProc(code: number): number {
+  return code & 1023;
+}
+
+export interface ChoiceSource {
+  /** Pick an index in [0, n) among `codes[0..n)`; called only when n > 1. */
+  choose(codes: Int32Array, n: number, step: number): number;
+}
+
+/**
+ * Reads a fixed list of integers modulo the number of enabled choices, then 0 once the
+ * list runs out. This is both replay (a recorded path) and the fast-check source: a
+ * shrunk array is still a valid schedule, so failing schedules shrink.
+ */
+export class ArrayChoiceSource implements ChoiceSource {
+  private pos = 0;
+  constructor(private readonly values: readonly number[]) {}
+  choose(_codes: Int32Array, n: number): number {
+    if (this.pos >= this.values.length) return 0;
+    return (this.values[this.pos++] ?? 0) % n;
+  }
+}
+
+/** Uniformly random among the enabled choices: the baseline PCT must beat. */
+export class RandomChoiceSource implements ChoiceSource {
+  private readonly prng: Prng;
+  constructor(seed: number) {
+    this.prng = new Prng(seed);
+  }
+  choose(_codes: Int32Array, n: number): number {
+    return this.prng.below(n);
+  }
+}
+
+export interface PctOptions {
+  /** Bug depth d: d − 1 priority change points (most lost-interrupt bugs are depth 2). */
+  readonly depth: number;
+  /** Expected number of choice steps k, to place change points in [0, k). */
+  readonly expectedSteps: number;
+}
+
+/**
+ * PCT (Burckhardt et al., ASPLOS 2010): every agent (a process, its store buffer, its
+ * interrupt input) gets a distinct random priority; the highest-priority enabled agent
+ * runs; at each of d − 1 random change points the running agent drops below all others.
+ * Finds a depth-d bug with probability ≥ 1/(n·k^(d−1)) per run.
+ */
+export class PctChoiceSource implements ChoiceSource {
+  private readonly prng: Prng;
+  private readonly priority = new Map<number, number>();
+  private readonly changePoints: number[];
+  private lowered = 0;
+  constructor(seed: number, private readonly options: PctOptions) {
+    this.prng = new Prng(seed);
+    this.changePoints = [];
+    for (let i = 1; i < options.depth; i++) this.changePoints.push(this.prng.below(Math.max(1, options.expectedSteps)));
+    this.changePoints.sort((a, b) => a - b);
+  }
+  private priorityOf(code: number): number {
+    let p = this.priority.get(code);
+    if (p === undefined) {
+      // Fresh agents get a random priority above the change-point band [0, depth).
+      p = this.options.depth + 1 + this.prng.below(1 << 20);
+      this.priority.set(code, p);
+    }
+    return p;
+  }
+  choose(codes: Int32Array, n: number, step: number): number {
+    let best = 0;
+    let bestP = -1;
+    for (let i = 0; i < n; i++) {
+      const p = this.priorityOf(codes[i]!);
+      if (p > bestP) { bestP = p; best = i; }
+    }
+    while (this.lowered < this.changePoints.length && this.changePoints[this.lowered]! <= step) {
+      // Change point: the agent about to run drops to the lowest band.
+      this.priority.set(codes[best]!, this.changePoints.length - this.lowered);
+      this.lowered++;
+      bestP = -1;
+      for (let i = 0; i < n; i++) {
+        const p = this.priorityOf(codes[i]!);
+        if (p > bestP) { bestP = p; best = i; }
+      }
+    }
+    return best;
+  }
+}
+
+/** Records every choice a run makes, so it can be replayed exactly. */
+export class RecordingChoiceSource implements ChoiceSource {
+  readonly path: number[] = [];
+  constructor(private readonly inner: ChoiceSource) {}
+  choose(codes: Int32Array, n: number, step: number): number {
+    const c = this.inner.choose(codes, n, step);
+    this.path.push(c);
+    return c;
+  }
+}
