@@ -4,14 +4,17 @@
 
 export type AccessSize = 1 | 2 | 4 | 8;
 export type FenceKind = 'full' | 'wmb' | 'rmb';
-export type RmwOp = 'or' | 'andNot' | 'xchg' | 'add';
+export type RmwOp = 'or' | 'andNot' | 'xchg' | 'add' | 'cmpxchg';
 
 /** Guest memory read; the kernel resumes the process with the value. */
 export interface LoadEffect { readonly kind: 'load'; readonly addr: number; readonly size: AccessSize; readonly site: string }
 /** Guest memory write; under TSO it enters the process's store buffer. */
 export interface StoreEffect { readonly kind: 'store'; readonly addr: number; readonly size: AccessSize; readonly value: number; readonly site: string }
-/** A locked read-modify-write (x86 `lock or`/`xchg`): atomic, drains the store buffer, resumes with the old value. */
-export interface RmwEffect { readonly kind: 'rmw'; readonly addr: number; readonly size: AccessSize; readonly op: RmwOp; readonly value: number; readonly site: string }
+/**
+ * A locked read-modify-write (x86 `lock or`, `xchg`, `lock cmpxchg`): atomic, drains the
+ * store buffer, resumes with the old value. `cmpxchg` writes `value` only if the old value is `expected`.
+ */
+export interface RmwEffect { readonly kind: 'rmw'; readonly addr: number; readonly size: AccessSize; readonly op: RmwOp; readonly value: number; readonly expected: number; readonly site: string }
 /** Memory barrier. Under TSO only `full` has an effect (x86 orders store→store and load→load already). */
 export interface FenceEffect { readonly kind: 'fence'; readonly fence: FenceKind; readonly site: string }
 /** Register read; the device's handler runs inside it, as a trapped exit does. */
@@ -43,8 +46,10 @@ export type EffectKind = Effect['kind'];
 export const load = (addr: number, size: AccessSize, site: string): LoadEffect => ({ kind: 'load', addr, size, site });
 export const store = (addr: number, size: AccessSize, value: number, site: string): StoreEffect =>
   ({ kind: 'store', addr, size, value, site });
-export const rmw = (addr: number, size: AccessSize, op: RmwOp, value: number, site: string): RmwEffect =>
-  ({ kind: 'rmw', addr, size, op, value, site });
+export const rmw = (addr: number, size: AccessSize, op: Exclude<RmwOp, 'cmpxchg'>, value: number, site: string): RmwEffect =>
+  ({ kind: 'rmw', addr, size, op, value, expected: 0, site });
+export const cmpxchg = (addr: number, size: AccessSize, expected: number, value: number, site: string): RmwEffect =>
+  ({ kind: 'rmw', addr, size, op: 'cmpxchg', value, expected, site });
 export const fence = (kind: FenceKind, site: string): FenceEffect => ({ kind: 'fence', fence: kind, site });
 export const mmioRead = (dev: number, off: number, site: string, size: AccessSize = 4): MmioReadEffect =>
   ({ kind: 'mmioRead', dev, off, size, site });
@@ -60,4 +65,4 @@ export const note = (name: string, data: NoteData, site = name): NoteEffect => (
  * A process: a synchronous generator yielding effects. The kernel resumes it with the
  * result of the effect (the loaded value, the register value, the old value of an RMW).
  */
-export type Process = Generator<Effect, void, number>;
+export type Process<R = void> = Generator<Effect, R, number>;

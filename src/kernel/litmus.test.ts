@@ -16,6 +16,7 @@ const noBus: Bus = {
   mmioWrite: () => undefined,
   setIrq: () => {},
   sendMsi: () => {},
+  accessible: () => true,
 };
 
 const X = 0x100;

@@ -14,6 +14,8 @@ export interface Bus {
   mmioWrite(proc: number, dev: number, off: number, size: AccessSize, value: number): Process | undefined;
   setIrq(proc: number, line: number, level: 0 | 1): void;
   sendMsi(proc: number, addr: number, data: number): void;
+  /** False while the device is busy in another context (QEMU's BQL): the access waits. */
+  accessible(proc: number, dev: number): boolean;
 }
 
 /** A process that can be interrupted (a vCPU): the platform says when and with what handler. */
@@ -74,6 +76,8 @@ export class World {
   readonly procs: ProcessState[] = [];
   readonly trace: KernelRecord[] = [];
   step = 0;
+  /** The process whose step is being executed (platform code acting inside an effect uses it). */
+  current = -1;
   private readonly codes = new Int32Array(3 * 1024);
   private readonly tso: boolean;
   private readonly record: (r: KernelRecord) => void;
@@ -88,6 +92,7 @@ export class World {
     const p = new ProcessState(this.procs.length, name, opts.interrupts);
     this.procs.push(p);
     p.frames.push({ gen: body, pending: undefined, mode: 'root', line: -1, callResult: 0 });
+    this.current = p.index;
     try {
       this.advance(p, 0);
     } catch (err) {
@@ -104,6 +109,7 @@ export class World {
   /** Run until quiescence, the step budget, or a fault of a process under test. */
   run(): RunOutcome {
     const { procs, codes } = this;
+    const bus = this.options.bus;
     const max = this.options.maxSteps;
     for (;;) {
       let n = 0;
@@ -111,7 +117,8 @@ export class World {
         const p = procs[i]!;
         if (!p.done) {
           const e = p.top.pending!;
-          if (e.kind !== 'wait' || e.until()) codes[n++] = i;
+          const k = e.kind;
+          if (k === 'wait' ? e.until() : k === 'mmioRead' || k === 'mmioWrite' ? bus.accessible(i, e.dev) : true) codes[n++] = i;
         }
         if (p.buffer.length > 0) codes[n++] = choiceCode(ChoiceKind.Flush, i);
         if (p.interruptible && p.interrupts!.pending()) codes[n++] = choiceCode(ChoiceKind.Interrupt, i);
@@ -126,6 +133,7 @@ export class World {
       }
       const code = n === 1 ? codes[0]! : codes[this.options.source.choose(codes, n, this.step)]!;
       const p = procs[code & 1023]!;
+      this.current = p.index;
       try {
         switch (code >> 10) {
           case ChoiceKind.Step: this.execute(p); break;
@@ -174,7 +182,7 @@ export class World {
       case 'rmw': {
         this.drain(p); // a locked instruction drains the store buffer (x86)
         result = memory.read(e.addr, e.size);
-        memory.write(e.addr, e.size, applyRmw(e.op, result, e.value, e.size));
+        if (e.op !== 'cmpxchg' || result === e.expected) memory.write(e.addr, e.size, applyRmw(e.op, result, e.value, e.size));
         break;
       }
       case 'fence':
@@ -270,7 +278,7 @@ function applyRmw(op: string, old: number, value: number, size: AccessSize): num
   switch (op) {
     case 'or': return (old | value) & mask;
     case 'andNot': return (old & ~value) & mask;
-    case 'xchg': return value;
+    case 'xchg': case 'cmpxchg': return value;
     default: return (old + value) & mask;
   }
 }

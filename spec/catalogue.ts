@@ -1,0 +1,70 @@
+// The requirement catalogue: every requirement of spec-notes.md (virtio v1.4-cs01 numbering),
+// the properties that check each one, and the requirements deliberately left unchecked.
+import type { PropertyId, Requirement } from './requirements/types.ts';
+import { FEATURES_REQUIREMENTS } from './requirements/features.ts';
+import { MMIO_REQUIREMENTS } from './requirements/mmio.ts';
+import { NET_MQ_REQUIREMENTS } from './requirements/net-mq.ts';
+import { NOTIFICATION_REQUIREMENTS } from './requirements/notification.ts';
+import { PCI_REQUIREMENTS } from './requirements/pci.ts';
+import { STATUS_REQUIREMENTS } from './requirements/status.ts';
+
+export type { Area, Level, PropertyId, Requirement, Role } from './requirements/types.ts';
+
+/** All requirements, area by area. */
+export const REQUIREMENTS: readonly Requirement[] = [
+  ...STATUS_REQUIREMENTS,
+  ...FEATURES_REQUIREMENTS,
+  ...NOTIFICATION_REQUIREMENTS,
+  ...MMIO_REQUIREMENTS,
+  ...NET_MQ_REQUIREMENTS,
+  ...PCI_REQUIREMENTS,
+];
+
+/** A requirement the suite deliberately does not check, and why. */
+export interface Exclusion {
+  readonly id: string;
+  readonly reason: string;
+}
+
+/** Requirements out of the suite's scope; none of them may list a property. */
+export const EXCLUSIONS: readonly Exclusion[] = [
+  {
+    id: 'STATUS-DRV-14',
+    reason: 'SUSPEND (status bit 16, VIRTIO_F_SUSPEND) exists only in v1.4 and is out of scope.',
+  },
+  {
+    id: 'STATUS-DEV-8',
+    reason: 'SUSPEND (status bit 16, VIRTIO_F_SUSPEND) exists only in v1.4 and is out of scope.',
+  },
+  {
+    id: 'FEAT-DRV-7',
+    reason: 'ACCESS_PLATFORM address translation (IOMMU) is not modelled; simulated guest memory is addressed physically.',
+  },
+  {
+    id: 'FEAT-DRV-8',
+    reason: 'Packed rings, ORDER_PLATFORM hardware barriers and NOTIF_CONFIG_DATA are not modelled; the suite covers split rings only.',
+  },
+];
+
+const BY_ID: ReadonlyMap<string, Requirement> = new Map(REQUIREMENTS.map((r) => [r.id, r]));
+
+/**
+ * The requirement with this id, or `undefined` if the catalogue has none.
+ * @example requirementById('STATUS-DRV-10')?.level // 'MUST NOT'
+ */
+export function requirementById(id: string): Requirement | undefined {
+  return BY_ID.get(id);
+}
+
+/**
+ * The requirements that list `property` among their checks, in catalogue order.
+ * @example requirementsCheckedBy('P-ISR').map((r) => r.id) // ['MMIO-DEV-3', 'MMIO-DEV-4', ...]
+ */
+export function requirementsCheckedBy(property: PropertyId): readonly Requirement[] {
+  return REQUIREMENTS.filter((r) => r.properties.includes(property));
+}
+
+/** Whether the suite deliberately leaves this requirement unchecked (see EXCLUSIONS). */
+export function isExcluded(id: string): boolean {
+  return EXCLUSIONS.some((e) => e.id === id);
+}

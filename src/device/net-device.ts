@@ -1,0 +1,128 @@
+// virtio-net, one rx/tx pair (§5.1): receiveq1 = vq0, transmitq1 = vq1. The backend peer
+// injects packets into receiveq1 and the device transmits what the driver queues on
+// transmitq1, after QEMU hw/net/virtio-net.c (flush_tx, has_buffers, receive).
+
+import { type Process, load, note, store } from '../kernel/index.ts';
+import { VIRTIO_F, VIRTIO_NET_F, featureMask } from '../../spec/facts/feature-bits.ts';
+import { VirtioDeviceCore, type KickMode } from './virtio-device.ts';
+import type { DeviceQuirks } from './quirks.ts';
+
+export const NET_RX = 0;
+export const NET_TX = 1;
+export const VIRTIO_ID_NET = 1;
+export const VIRTIO_NET_S_LINK_UP = 1;
+
+export interface NetDeviceOptions {
+  readonly legacy: boolean;
+  readonly eventIdx: boolean;
+  readonly queueNumMax: number;
+  readonly indexWidth: number;
+  readonly kicks: KickMode;
+  readonly quirks: DeviceQuirks;
+  /** Packets the peer sends to the guest. */
+  readonly rxPackets: number;
+}
+
+export class NetDevice extends VirtioDeviceCore {
+  /** Packets received from the peer and not yet placed in an rx buffer (QEMU's net queue). */
+  readonly backlog: number[] = [];
+  readonly mac = [0x52, 0x54, 0x00, 0x12, 0x34, 0x56];
+
+  constructor(readonly net: NetDeviceOptions) {
+    super({
+      deviceId: VIRTIO_ID_NET,
+      hostFeatures: featureMask(VIRTIO_NET_F.MAC, VIRTIO_NET_F.STATUS)
+        | (net.eventIdx ? featureMask(VIRTIO_F.EVENT_IDX) : 0n)
+        | (net.legacy ? 0n : featureMask(VIRTIO_F.VERSION_1)),
+      queueCount: 2,
+      queueNumMax: net.queueNumMax,
+      indexWidth: net.indexWidth,
+      kicks: net.kicks,
+      quirks: net.quirks,
+    });
+  }
+
+  /** Config space (§5.1.4): mac[6], le16 status. */
+  readConfig(off: number, size: number): number {
+    let v = 0;
+    for (let i = size - 1; i >= 0; i--) v = v * 256 + this.configByte(off + i);
+    return v;
+  }
+
+  private configByte(off: number): number {
+    if (off < 6) return this.mac[off]!;
+    if (off === 6) return VIRTIO_NET_S_LINK_UP;
+    return 0;
+  }
+
+  protected override resetDevice(): void {
+    // Packets queued in the backend survive a reset of the device (they belong to the peer).
+  }
+
+  protected override *handleOutput(q: number): Process {
+    if (q === NET_TX) yield* this.flushTx();
+    else if (q === NET_RX) yield* this.receiveBacklog(); // rx kick: the driver refilled
+  }
+
+  /**
+   * `virtio_net_handle_tx_bh` + `flush_tx`: suppress kicks, drain the ring, then re-enable
+   * and re-check — a buffer added between the last pop and the re-enable is seen by the
+   * re-check, not lost (NOTIF-DEV-8).
+   */
+  private *flushTx(): Process {
+    const vq = this.queues[NET_TX]!;
+    if (!this.activated || !vq.ready) return;
+    for (;;) {
+      yield* vq.setNotification(false);
+      for (;;) {
+        const elem = yield* vq.pop();
+        if (!elem) break;
+        const seq = yield load(elem.addr, 4, 'dev.tx.load_packet');
+        yield note('dev.txPacket', { q: NET_TX, seq });
+        yield* vq.push(elem, 0);
+        yield* this.notify(vq);
+        if (this.quirks.onePerKick) return; // BZ-CV-03: one chain per kick, no re-check
+      }
+      yield* vq.setNotification(true);
+      if (yield* vq.empty()) return;
+    }
+  }
+
+  /** `virtio_net_has_buffers`: enable kicks and re-check before giving up (the refill race). */
+  private *hasBuffers(): Process<boolean> {
+    const vq = this.queues[NET_RX]!;
+    if (yield* vq.empty()) {
+      yield* vq.setNotification(true);
+      if (yield* vq.empty()) return false;
+    }
+    yield* vq.setNotification(false);
+    return true;
+  }
+
+  /** `virtio_net_receive` for every queued packet while rx buffers last. */
+  private *receiveBacklog(): Process {
+    const vq = this.queues[NET_RX]!;
+    while (this.backlog.length > 0 && this.activated && vq.ready && !vq.broken) {
+      if (!(yield* this.hasBuffers())) return; // the driver's rx kick will flush the rest
+      const elem = yield* vq.pop();
+      if (!elem) return;
+      const seq = this.backlog.shift()!;
+      yield note('dev.backlog', { q: NET_RX, n: this.backlog.length });
+      yield store(elem.addr, 4, seq, 'dev.rx.store_packet');
+      yield note('dev.rxPacket', { q: NET_RX, seq });
+      yield* vq.push(elem, 4);
+      yield* this.notify(vq);
+    }
+  }
+
+  /** The backend peer (a tap or slirp on the host): sends `rxPackets` packets, one at a time. */
+  *peer(): Process {
+    for (let seq = 1; seq <= this.net.rxPackets; seq++) {
+      yield* this.lock.acquire('net.peer');
+      this.backlog.push(seq);
+      yield note('dev.backlog', { q: NET_RX, n: this.backlog.length });
+      yield* this.receiveBacklog();
+      this.lock.release();
+    }
+  }
+}

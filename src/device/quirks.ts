@@ -1,0 +1,26 @@
+// Deliberate faults a device variant can carry, each named after the real bug it
+// re-injects (shared/bug-zoo.md). The reference device has none of them set.
+
+export interface DeviceQuirks {
+  /** BZ-KVT-01: the barrier between the used.idx store and the used_event load is only a write barrier. */
+  readonly shouldNotifyFence: 'full' | 'wmb';
+  /** BZ-FC-01: kicks that arrive after DRIVER_OK but before activation are dropped. */
+  readonly dropKicksBeforeActivation: boolean;
+  /** BZ-CV-03: one descriptor chain per kick, then re-arm without re-checking. */
+  readonly onePerKick: boolean;
+  /** BZ-FC-04: the status write matches only the newly set bit and stores the value as written. */
+  readonly statusNewBitOnly: boolean;
+  /** BZ-KVT-03 (MMIO analogue): InterruptACK clears the bits but leaves the line asserted. */
+  readonly ackKeepsLine: boolean;
+  /** BZ-KVT-03 (MMIO analogue): InterruptACK clears every bit, not only the written ones. */
+  readonly ackClearsAll: boolean;
+}
+
+export const REFERENCE_DEVICE: DeviceQuirks = {
+  shouldNotifyFence: 'full',
+  dropKicksBeforeActivation: false,
+  onePerKick: false,
+  statusNewBitOnly: false,
+  ackKeepsLine: false,
+  ackClearsAll: false,
+};

@@ -1,0 +1,225 @@
+// The transport-independent core of a device, after QEMU hw/virtio/virtio.c and the
+// status/activation handling of Firecracker: status (§2.1), features (§2.2), queues,
+// kicks (sync or ioeventfd-style), activation, reset (§2.4).
+
+import { type Effect, type Process, note, wait } from '../kernel/index.ts';
+import { STATUS } from '../../spec/facts/status-bits.ts';
+import { VIRTIO_F, type FeatureSet, hasFeature, unmetDependency } from '../../spec/facts/feature-bits.ts';
+import { DeviceLock } from './device-lock.ts';
+import { DeviceVirtqueue } from './virtqueue.ts';
+import type { DeviceQuirks } from './quirks.ts';
+
+export type KickMode = 'sync' | 'async';
+
+/** What the core asks of its transport: raise an interrupt, report events to the trace. */
+export interface DeviceTransport {
+  /** An atomic effect that sets the interrupt status and drives the line (or sends the vector). */
+  notifyEffect(kind: 'vring' | 'config', queue: number): Effect;
+  /** Record a note from inside a register handler. */
+  emit(name: string, data: Record<string, number | string | boolean>): void;
+  /** Transport part of a device reset (InterruptStatus, line). */
+  resetTransport(): void;
+}
+
+export interface CoreOptions {
+  readonly deviceId: number;
+  readonly hostFeatures: FeatureSet;
+  readonly queueCount: number;
+  readonly queueNumMax: number;
+  readonly indexWidth: number;
+  readonly kicks: KickMode;
+  readonly quirks: DeviceQuirks;
+}
+
+const CUMULATIVE_STEPS = [STATUS.ACKNOWLEDGE, STATUS.DRIVER, STATUS.FEATURES_OK, STATUS.DRIVER_OK];
+
+export abstract class VirtioDeviceCore {
+  status = 0;
+  guestFeatures: FeatureSet = 0n;
+  activated = false;
+  /** Async mode: DRIVER_OK was written; the worker activates the device (the activation window). */
+  activationPending = false;
+  readonly lock = new DeviceLock();
+  readonly queues: DeviceVirtqueue[];
+  /** ioeventfd state: a kick was written and not yet handled. */
+  readonly kickPending: boolean[];
+  transport!: DeviceTransport;
+
+  constructor(readonly options: CoreOptions) {
+    this.queues = Array.from({ length: options.queueCount },
+      (_, i) => new DeviceVirtqueue(i, options.queueNumMax, options.indexWidth, () => this.eventIdx));
+    this.kickPending = new Array(options.queueCount).fill(false);
+  }
+
+  get quirks(): DeviceQuirks {
+    return this.options.quirks;
+  }
+
+  get eventIdx(): boolean {
+    return hasFeature(this.guestFeatures, VIRTIO_F.EVENT_IDX);
+  }
+
+  get legacy(): boolean {
+    return !hasFeature(this.guestFeatures, VIRTIO_F.VERSION_1);
+  }
+
+  /** Handle a kick of queue `q` with the device lock held (QEMU's handle_output). */
+  protected abstract handleOutput(q: number): Process;
+  /** Device-specific reset (drop backlog, stop backends). */
+  protected abstract resetDevice(): void;
+
+  /** A Status register write (§2.1.2, §3.1.1). May return work to run on the caller. */
+  writeStatus(written: number): Process | undefined {
+    const value = written & 0xff;
+    const cur = this.status;
+    if (value === 0) {
+      this.reset();
+      return undefined;
+    }
+    const next = this.quirks.statusNewBitOnly ? this.acceptNewBitOnly(cur, value) : this.acceptStrict(cur, value);
+    if (next === undefined) {
+      this.transport.emit('dev.statusIgnored', { value, status: cur });
+      return undefined;
+    }
+    this.status = next;
+    this.transport.emit('dev.status', { value: next });
+    if ((next & STATUS.DRIVER_OK) && !(cur & STATUS.DRIVER_OK) && !(next & STATUS.FAILED)) return this.startActivation();
+    return undefined;
+  }
+
+  /**
+   * Firecracker after 2e0b4abd: only the next cumulative value, FAILED, or a refused
+   * FEATURES_OK is stored; anything else is ignored (status unchanged).
+   */
+  private acceptStrict(cur: number, value: number): number | undefined {
+    if (value === (cur | STATUS.FAILED)) return value;
+    if (cur & STATUS.FAILED) return undefined; // only a reset leaves FAILED (STATUS-DRV-3)
+    const added = value & ~cur;
+    if ((value & cur) !== cur || added === 0 || (added & (added - 1)) !== 0) return undefined;
+    const legacyDriverOk = this.legacy && added === STATUS.DRIVER_OK && cur === (STATUS.ACKNOWLEDGE | STATUS.DRIVER);
+    const expected = CUMULATIVE_STEPS.find((bit) => !(cur & bit));
+    if (added !== expected && !legacyDriverOk) return undefined;
+    if (added === STATUS.FEATURES_OK && !this.validateFeatures()) return cur; // FEAT-DEV-2: leave FEATURES_OK clear
+    return value;
+  }
+
+  /** BZ-FC-04: Firecracker before the fix matched `!old & new` and stored the written value. */
+  private acceptNewBitOnly(cur: number, value: number): number | undefined {
+    const added = value & ~cur;
+    if (added === STATUS.ACKNOWLEDGE && cur === 0) return value;
+    if (added === STATUS.DRIVER && cur === STATUS.ACKNOWLEDGE) return value;
+    if (added === STATUS.FEATURES_OK && cur === (STATUS.ACKNOWLEDGE | STATUS.DRIVER)) return this.validateFeatures() ? value : cur;
+    if (added === STATUS.DRIVER_OK && cur === (STATUS.ACKNOWLEDGE | STATUS.DRIVER | STATUS.FEATURES_OK)) return value;
+    if (value & STATUS.FAILED) return cur | STATUS.FAILED;
+    return undefined;
+  }
+
+  /** FEATURES_OK: accept any valid subset of what was offered (§2.2.2, FEAT-DEV-2). */
+  private validateFeatures(): boolean {
+    const f = this.guestFeatures;
+    const ok = (f & ~this.options.hostFeatures) === 0n && unmetDependency(f) === undefined;
+    this.transport.emit('dev.featuresOk', { accepted: ok, lo: Number(f & 0xffffffffn), hi: Number(f >> 32n) });
+    return ok;
+  }
+
+  writeDriverFeatures(sel: number, value: number): void {
+    if (this.status & STATUS.FEATURES_OK || sel > 1) return; // features are frozen after FEATURES_OK
+    const shift = BigInt(32 * sel);
+    this.guestFeatures = (this.guestFeatures & ~(0xffffffffn << shift)) | (BigInt(value >>> 0) << shift);
+  }
+
+  readDeviceFeatures(sel: number): number {
+    return sel > 1 ? 0 : Number((this.options.hostFeatures >> BigInt(32 * sel)) & 0xffffffffn);
+  }
+
+  private startActivation(): Process | undefined {
+    if (this.options.kicks === 'async') {
+      this.activationPending = true; // the worker activates later: the DRIVER_OK→activation window
+      return undefined;
+    }
+    this.activate();
+    return this.underLock('vcpu', this.runPendingKicks());
+  }
+
+  protected activate(): void {
+    this.activationPending = false;
+    this.activated = true;
+    this.transport.emit('dev.activate', {});
+    // Firecracker 0899ee51: kicks that came before activation are handled after it.
+    for (let q = 0; q < this.queues.length; q++) if (this.queues[q]!.ready) this.kickPending[q] = true;
+  }
+
+  /** A QueueNotify write (§4.2.3.3). Sync: handle it on the vCPU now; async: signal the ioeventfd. */
+  queueNotify(q: number): Process | undefined {
+    const vq = this.queues[q];
+    if (!vq || !vq.ready) {
+      this.transport.emit('dev.kickIgnored', { q, reason: vq ? 'queue not ready' : 'no such queue' });
+      return undefined;
+    }
+    this.kickPending[q] = true;
+    if (this.options.kicks === 'async' || !this.activated) return undefined;
+    return this.underLock('vcpu', this.runPendingKicks());
+  }
+
+  private *runPendingKicks(): Process {
+    for (let q = 0; q < this.queues.length; q++) {
+      if (!this.kickPending[q]) continue;
+      this.kickPending[q] = false;
+      yield* this.handleOutput(q);
+    }
+  }
+
+  /** Work that a register handler hands to the vCPU: it holds the device lock throughout. */
+  private *underLock(who: string, body: Process): Process {
+    this.lock.holder = who;
+    try {
+      yield* body;
+    } finally {
+      this.lock.release();
+    }
+  }
+
+  /** The ioeventfd worker (async kicks): activation and kicks, one at a time, under the lock. */
+  *iothread(): Process {
+    for (;;) {
+      yield wait(() => this.lock.free && (this.activationPending || this.kickPending.some(Boolean)), 'dev.iothread.wait');
+      this.lock.holder = 'iothread';
+      if (this.activationPending) {
+        this.activate();
+      } else if (!this.activated) {
+        if (this.quirks.dropKicksBeforeActivation) {
+          // BZ-FC-01: an inactive device treats the eventfd as spurious and drains it.
+          const q = this.kickPending.indexOf(true);
+          this.kickPending[q] = false;
+          yield note('dev.kickDropped', { q });
+        }
+      } else {
+        yield* this.runPendingKicks();
+      }
+      this.lock.release();
+      if (!this.activated && !this.quirks.dropKicksBeforeActivation) {
+        yield wait(() => this.activationPending, 'dev.iothread.waitActivation');
+      }
+    }
+  }
+
+  /** `virtio_notify`: interrupt the driver if suppression allows (NOTIF-DEV-2/4). */
+  protected *notify(vq: DeviceVirtqueue): Process {
+    if (yield* vq.shouldNotify(this.quirks.shouldNotifyFence)) {
+      yield this.transport.notifyEffect('vring', vq.index);
+    }
+  }
+
+  /** Device reset (§2.4.1, MMIO-DEV-4): status 0, queues and interrupt status cleared. */
+  reset(): void {
+    this.status = 0;
+    this.guestFeatures = 0n;
+    this.activated = false;
+    this.activationPending = false;
+    for (const vq of this.queues) vq.reset();
+    this.kickPending.fill(false);
+    this.resetDevice();
+    this.transport.resetTransport();
+    this.transport.emit('dev.reset', {});
+  }
+}

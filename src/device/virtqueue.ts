@@ -1,0 +1,132 @@
+// Device side of a split virtqueue, after QEMU hw/virtio/virtio.c (virtqueue_pop,
+// virtqueue_push, virtio_should_notify, virtio_queue_set_notification). §2.7.
+
+import { type Process, fence, load, note, store } from '../kernel/index.ts';
+import { splitRing, VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_USED_F_NO_NOTIFY, VIRTQ_DESC_F } from '../../spec/facts/split-ring-layout.ts';
+import { vringNeedEvent } from '../../spec/formulas.ts';
+
+export interface QueueElement {
+  readonly head: number;
+  readonly addr: number;
+  readonly len: number;
+  readonly writable: boolean;
+}
+
+/** Per-queue device state: what QEMU keeps in `VirtQueue`. */
+export class DeviceVirtqueue {
+  num = 0;
+  desc = 0;
+  avail = 0;
+  used = 0;
+  ready = false;
+  /** next_avail: the next avail ring index the device will read (QEMU last_avail_idx). */
+  lastAvailIdx = 0;
+  /** Device's copy of used.idx (QEMU used_idx). */
+  usedIdx = 0;
+  signalledUsed = 0;
+  signalledUsedValid = false;
+  /** Set when the driver moved avail.idx more than a ring ahead (§2.7.13.3.1). */
+  broken = false;
+  readonly mask: number;
+
+  constructor(readonly index: number, readonly numMax: number, width: number, private readonly eventIdx: () => boolean) {
+    this.mask = (1 << width) - 1;
+  }
+
+  reset(): void {
+    this.num = 0; this.desc = 0; this.avail = 0; this.used = 0; this.ready = false;
+    this.lastAvailIdx = 0; this.usedIdx = 0; this.signalledUsed = 0; this.signalledUsedValid = false; this.broken = false;
+  }
+
+  /** `virtio_queue_empty`: avail.idx == last_avail_idx. */
+  *empty(): Process<boolean> {
+    const availIdx = yield load(splitRing.availIdx(this.avail), 2, `dev.vq${this.index}.load_avail_idx`);
+    return ((availIdx - this.lastAvailIdx) & this.mask) === 0;
+  }
+
+  /** `virtqueue_pop`: take the next available chain, or undefined when none. */
+  *pop(): Process<QueueElement | undefined> {
+    const q = this.index;
+    const availIdx = yield load(splitRing.availIdx(this.avail), 2, `dev.vq${q}.load_avail_idx`);
+    const heads = (availIdx - this.lastAvailIdx) & this.mask;
+    if (heads === 0) return undefined;
+    if (heads > this.num) {
+      // "Guest moved used index from %u to %u": never trust an index more than a ring ahead.
+      this.broken = true;
+      yield note('dev.error', { q, reason: 'avail index more than a ring ahead', availIdx, next: this.lastAvailIdx });
+      return undefined;
+    }
+    yield fence('rmb', `dev.vq${q}.rmb_after_avail_idx`); // read ring entries only after the idx that published them
+    const head = yield load(splitRing.availRing(this.avail, this.num, this.lastAvailIdx), 2, `dev.vq${q}.load_avail_ring`);
+    this.lastAvailIdx = (this.lastAvailIdx + 1) & this.mask;
+    yield note('dev.popAvail', { q, head, nextAvail: this.lastAvailIdx });
+    if (head >= this.num) throw new Error(`vq${q}: descriptor head ${head} out of range (queue size ${this.num})`);
+    const d = splitRing.descAddr(this.desc, head);
+    const addr = yield load(d, 8, `dev.vq${q}.load_desc_addr`);
+    const len = yield load(d + 8, 4, `dev.vq${q}.load_desc_len`);
+    const flags = yield load(d + 12, 2, `dev.vq${q}.load_desc_flags`);
+    if (this.eventIdx()) {
+      // QEMU: vring_set_avail_event(vq, last_avail_idx) after every pop (§2.7.10).
+      yield store(splitRing.availEvent(this.used, this.num), 2, this.lastAvailIdx, `dev.vq${q}.store_avail_event`);
+    }
+    return { head, addr, len, writable: (flags & VIRTQ_DESC_F.WRITE) !== 0 };
+  }
+
+  /** `virtqueue_push` = fill + flush: used element, write barrier, then used.idx (§2.7.8.2). */
+  *push(elem: QueueElement, len: number): Process {
+    const q = this.index;
+    const old = this.usedIdx;
+    yield store(splitRing.usedElemId(this.used, this.num, old), 4, elem.head, `dev.vq${q}.store_used_id`);
+    yield store(splitRing.usedElemLen(this.used, this.num, old), 4, len, `dev.vq${q}.store_used_len`);
+    yield fence('wmb', `dev.vq${q}.wmb_before_used_idx`); // the element is visible before the index that publishes it
+    const next = (old + 1) & this.mask;
+    this.usedIdx = next;
+    yield store(splitRing.usedIdx(this.used), 2, next, `dev.vq${q}.store_used_idx`);
+    yield note('dev.pushUsed', { q, head: elem.head, usedIdx: next });
+    // QEMU: "if the new entries passed signalled_used, it is stale":
+    // (int16_t)(new - signalled_used) < (uint16_t)(new - old), at this queue's index width.
+    const half = (this.mask + 1) >> 1;
+    const d = (next - this.signalledUsed) & this.mask;
+    if ((d >= half ? d - this.mask - 1 : d) < ((next - old) & this.mask)) this.signalledUsedValid = false;
+  }
+
+  /**
+   * `virtio_split_should_notify` (§2.7.7.2, NOTIF-DEV-2/4). The full barrier orders the
+   * used.idx store before the used_event/flags load: without it the load can pass the
+   * store (TSO), the device reads a stale used_event, and an interrupt is lost (BZ-KVT-01).
+   */
+  *shouldNotify(fenceKind: 'full' | 'wmb'): Process<boolean> {
+    const q = this.index;
+    yield fence(fenceKind, `dev.vq${q}.mb_before_used_event`);
+    if (!this.eventIdx()) {
+      const flags = yield load(splitRing.availFlags(this.avail), 2, `dev.vq${q}.load_avail_flags`);
+      return (flags & VIRTQ_AVAIL_F_NO_INTERRUPT) === 0; // NOTIF-DEV-2
+    }
+    const v = this.signalledUsedValid;
+    this.signalledUsedValid = true;
+    const old = this.signalledUsed;
+    const next = (this.signalledUsed = this.usedIdx);
+    const usedEvent = yield load(splitRing.usedEvent(this.avail, this.num), 2, `dev.vq${q}.load_used_event`);
+    return !v || vringNeedEvent(usedEvent, next, old, widthOf(this.mask)); // NOTIF-DEV-4
+  }
+
+  /**
+   * `virtio_queue_set_notification`: ask for (or stop) kicks. With EVENT_IDX, avail_event =
+   * avail.idx; otherwise the NO_NOTIFY flag. Enabling ends with a full barrier so the
+   * caller's re-check of avail.idx cannot pass the store (NOTIF-DEV-8).
+   */
+  *setNotification(enable: boolean): Process {
+    const q = this.index;
+    if (this.eventIdx()) {
+      const availIdx = yield load(splitRing.availIdx(this.avail), 2, `dev.vq${q}.load_avail_idx`);
+      yield store(splitRing.availEvent(this.used, this.num), 2, availIdx, `dev.vq${q}.store_avail_event`);
+    } else {
+      yield store(splitRing.usedFlags(this.used), 2, enable ? 0 : VIRTQ_USED_F_NO_NOTIFY, `dev.vq${q}.store_used_flags`);
+    }
+    if (enable) yield fence('full', `dev.vq${q}.mb_after_enable_notification`);
+  }
+}
+
+function widthOf(mask: number): number {
+  return 32 - Math.clz32(mask);
+}

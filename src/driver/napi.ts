@@ -1,0 +1,85 @@
+// NAPI, after Linux net/core/dev.c: a state word updated with cmpxchg (SCHED, MISSED),
+// per-CPU poll lists, and `virtqueue_napi_schedule` / `virtqueue_napi_complete` from
+// drivers/net/virtio_net.c — the re-enable + barrier + re-check pattern of §2.7.14.
+
+import { type Process, cmpxchg, load, note } from '../kernel/index.ts';
+import type { Vring } from './vring.ts';
+
+const NAPI_SCHED = 1;
+const NAPI_MISSED = 2;
+
+export class Napi {
+  constructor(readonly name: string, readonly stateAddr: number, readonly poll: (cpu: number, budget: number) => Process<number>) {}
+}
+
+export class NapiScheduler {
+  /** Per-CPU poll lists (softirq work). */
+  readonly pollList: Napi[][];
+  constructor(cpus: number) {
+    this.pollList = Array.from({ length: cpus }, () => []);
+  }
+
+  /** `napi_schedule_prep`: take ownership (SCHED), or mark MISSED if someone owns it. */
+  *schedulePrep(napi: Napi): Process<boolean> {
+    let old = yield load(napi.stateAddr, 4, `drv.${napi.name}.load_state`);
+    for (;;) {
+      const next = old & NAPI_SCHED ? old | NAPI_MISSED : old | NAPI_SCHED;
+      const seen = yield cmpxchg(napi.stateAddr, 4, old, next, `drv.${napi.name}.schedule_prep`);
+      if (seen === old) return !(old & NAPI_SCHED);
+      old = seen;
+    }
+  }
+
+  /** `napi_complete_done`: give up ownership, unless a schedule was missed meanwhile. */
+  *completeDone(napi: Napi, cpu: number): Process<boolean> {
+    let old = yield load(napi.stateAddr, 4, `drv.${napi.name}.load_state`);
+    for (;;) {
+      const missed = (old & NAPI_MISSED) !== 0;
+      const next = missed ? old & ~NAPI_MISSED : old & ~NAPI_SCHED;
+      const seen = yield cmpxchg(napi.stateAddr, 4, old, next, `drv.${napi.name}.complete_done`);
+      if (seen === old) {
+        if (missed) this.pollList[cpu]!.push(napi); // __napi_schedule(n): poll again
+        return !missed;
+      }
+      old = seen;
+    }
+  }
+
+  /** `virtqueue_napi_schedule`: from the vring callback, in the interrupt handler. */
+  *schedule(napi: Napi, vq: Vring, cpu: number): Process {
+    if (yield* this.schedulePrep(napi)) {
+      yield* vq.disableCb();
+      this.pollList[cpu]!.push(napi);
+      yield note('drv.napiSchedule', { q: vq.index, cpu });
+    }
+  }
+
+  /**
+   * `virtqueue_napi_complete`: re-enable callbacks *while still owning NAPI*, complete,
+   * then re-check with a full barrier (in `poll`) and reschedule if entries slipped in.
+   */
+  *complete(napi: Napi, vq: Vring, cpu: number): Process {
+    const opaque = yield* vq.enableCbPrepare();
+    if (yield* this.completeDone(napi, cpu)) {
+      if (yield* vq.poll(opaque)) yield* this.schedule(napi, vq, cpu);
+    } else {
+      yield* vq.disableCb();
+    }
+  }
+
+  /**
+   * BZ-LNX-01, Linux before cbdadbbf: `napi_complete(); if (!virtqueue_enable_cb(vq) && …)`.
+   * Once NAPI is released another CPU may poll; this CPU's used_event store can then land
+   * after the other's and move used_event backwards, and the check compares against the
+   * other CPU's last_used: an interrupt is lost.
+   */
+  *completeUnlocked(napi: Napi, vq: Vring, cpu: number): Process {
+    if (!(yield* this.completeDone(napi, cpu))) return;
+    yield* vq.enableCbPrepare();
+    const pending = yield* vq.poll(vq.lastUsedIdx);
+    if (pending && (yield* this.schedulePrep(napi))) {
+      yield* vq.disableCb();
+      this.pollList[cpu]!.push(napi);
+    }
+  }
+}

@@ -1,0 +1,184 @@
+// A Linux-like virtio-net driver for one rx/tx pair, after drivers/virtio/virtio.c
+// (virtio_dev_probe, §3.1.1) and drivers/net/virtio_net.c (probe, open, start_xmit, NAPI
+// rx and tx polls). Each vCPU runs `cpuMain`: NAPI softirq work first, then queued tasks.
+
+import { type Process, load, note, store, wait } from '../kernel/index.ts';
+import { STATUS } from '../../spec/facts/status-bits.ts';
+import { VIRTIO_F, VIRTIO_NET_F, featureMask, hasFeature } from '../../spec/facts/feature-bits.ts';
+import type { DmaAllocator } from '../platform/guest-memory.ts';
+import { VirtioMmioDriver } from './virtio-mmio.ts';
+import { Napi, NapiScheduler } from './napi.ts';
+import type { Vring } from './vring.ts';
+
+export interface NetDriverOptions {
+  readonly cpus: number;
+  readonly queueSize: number;
+  readonly indexWidth: number;
+  /** Does the driver know VIRTIO_F_EVENT_IDX (it accepts it when offered)? */
+  readonly eventIdx: boolean;
+  readonly txPackets: number;
+  readonly napiBudget: number;
+}
+
+/** Work a CPU runs when it is ready (a process context, below softirq). */
+export interface Task {
+  readonly ready: () => boolean;
+  readonly run: () => Process;
+}
+
+const RX_BUF = 64;
+const TX_BUF = 64;
+
+export class NetDriver {
+  readonly napi: NapiScheduler;
+  readonly tasks: Task[][];
+  rx: Vring | undefined;
+  tx: Vring | undefined;
+  features = 0n;
+  private rxBufs: number[] = [];
+  private txBufs: number[] = [];
+  private readonly txFree: number[] = [];
+  private rxNapi!: Napi;
+  private txNapi!: Napi;
+  readonly received: number[] = [];
+  txCompleted = 0;
+
+  constructor(readonly mmio: VirtioMmioDriver, private readonly dma: DmaAllocator, readonly options: NetDriverOptions) {
+    this.napi = new NapiScheduler(options.cpus);
+    this.tasks = Array.from({ length: options.cpus }, () => []);
+    this.tasks[0]!.push({ ready: () => true, run: () => this.probe() });
+  }
+
+  /** What a vCPU runs: softirq (NAPI polls) before tasks; idle (HLT) when neither. */
+  *cpuMain(cpu: number): Process {
+    const list = this.napi.pollList[cpu]!;
+    const tasks = this.tasks[cpu]!;
+    for (;;) {
+      yield wait(() => list.length > 0 || (tasks.length > 0 && tasks[0]!.ready()), `cpu${cpu}.idle`);
+      const napi = list.shift();
+      if (napi) {
+        const work = yield* napi.poll(cpu, this.options.napiBudget);
+        if (work >= this.options.napiBudget) list.push(napi); // budget used up: stay scheduled, poll again
+      } else {
+        yield* tasks.shift()!.run();
+      }
+    }
+  }
+
+  /** `virtio_add_status`: read, OR in the bit, write (STATUS-DRV-1). */
+  private *addStatus(bit: number): Process {
+    const cur = yield* this.mmio.getStatus();
+    yield* this.mmio.setStatus(cur | bit);
+  }
+
+  /** `virtio_dev_probe` + `virtnet_probe` + `virtnet_open` (§3.1.1 steps 1–8). */
+  *probe(): Process {
+    const m = this.mmio;
+    if (!(yield* m.probe())) return;
+    yield* m.reset(); // step 1
+    yield* this.addStatus(STATUS.ACKNOWLEDGE); // step 2
+    yield* this.addStatus(STATUS.DRIVER); // step 3
+    const offered = yield* m.getFeatures(); // step 4
+    const known = featureMask(VIRTIO_F.VERSION_1, VIRTIO_NET_F.MAC, VIRTIO_NET_F.STATUS)
+      | (this.options.eventIdx ? featureMask(VIRTIO_F.EVENT_IDX) : 0n);
+    const legacy = !hasFeature(offered, VIRTIO_F.VERSION_1);
+    if (m.version === 2 && legacy) return yield* this.fail('Version 2 device without VERSION_1');
+    this.features = offered & known; // FEAT-DRV-1/3: only what was offered and is understood
+    yield* m.finalizeFeatures(this.features);
+    if (!legacy) {
+      yield* this.addStatus(STATUS.FEATURES_OK); // step 5
+      const status = yield* m.getStatus(); // step 6: read back (STATUS-DRV-8)
+      if (!(status & STATUS.FEATURES_OK)) return yield* this.fail('device refused FEATURES_OK'); // STATUS-DRV-9
+    }
+    // step 7: virtqueues, interrupt, buffers
+    const eventIdx = hasFeature(this.features, VIRTIO_F.EVENT_IDX);
+    this.rx = yield* m.setupVq(0, this.options.queueSize, eventIdx, this.options.indexWidth);
+    this.tx = yield* m.setupVq(1, this.options.queueSize, eventIdx, this.options.indexWidth);
+    if (!this.rx || !this.tx) return yield* this.fail('missing virtqueues');
+    this.setupNapi(this.rx, this.tx);
+    m.requestIrq();
+    for (let i = 0; i < this.rx.layout.num; i++) yield* this.addRxBuffer(i);
+    if (m.quirks.kickBeforeDriverOk) yield* this.kick(this.rx); // BZ-LNX-02: a kick before DRIVER_OK
+    yield* this.addStatus(STATUS.DRIVER_OK); // step 8: virtio_device_ready
+    yield* this.kick(this.rx); // virtnet_open: try_fill_recv kicks (STATUS-DRV-10: only now)
+    const txCpu = this.options.cpus > 1 ? 1 : 0;
+    for (let seq = 1; seq <= this.options.txPackets; seq++) {
+      // start_xmit runs when the queue is awake: a free slot (netif_stop_queue until tx completes)
+      this.tasks[txCpu]!.push({ ready: () => this.txFree.length > 0, run: () => this.startXmit(seq) });
+    }
+  }
+
+  private *fail(reason: string): Process {
+    yield note('drv.probeFailed', { reason });
+    yield* this.addStatus(STATUS.FAILED);
+  }
+
+  private setupNapi(rx: Vring, tx: Vring): void {
+    this.rxBufs = Array.from({ length: rx.layout.num }, () => this.dma.alloc(RX_BUF, 64));
+    this.txBufs = Array.from({ length: tx.layout.num }, () => this.dma.alloc(TX_BUF, 64));
+    this.txFree.push(...this.txBufs.keys());
+    this.rxNapi = new Napi('napi.rx', this.dma.alloc(4, 4), (cpu, budget) => this.rxPoll(cpu, budget));
+    this.txNapi = new Napi('napi.tx', this.dma.alloc(4, 4), (cpu) => this.txPoll(cpu));
+    rx.callback = (cpu) => this.napi.schedule(this.rxNapi, rx, cpu); // skb_recv_done
+    tx.callback = (cpu) => this.napi.schedule(this.txNapi, tx, cpu); // skb_xmit_done (napi_tx)
+  }
+
+  private *addRxBuffer(token: number): Process {
+    yield* this.rx!.add(this.rxBufs[token]!, RX_BUF, true, token);
+  }
+
+  private *kick(vq: Vring): Process {
+    if (yield* vq.kickPrepare()) yield* this.mmio.notify(vq);
+  }
+
+  /** `virtnet_poll` → `virtnet_receive`: take up to `budget` packets, refill, complete. */
+  private *rxPoll(cpu: number, budget: number): Process<number> {
+    const rx = this.rx!;
+    let received = 0;
+    const refill: number[] = [];
+    while (received < budget) {
+      const token = yield* rx.getBuf();
+      if (token === undefined) break;
+      const seq = yield load(this.rxBufs[token]!, 4, 'drv.rx.load_packet');
+      this.received.push(seq);
+      yield note('drv.rxPacket', { q: rx.index, seq, cpu });
+      refill.push(token);
+      received++;
+    }
+    if (refill.length > 0) {
+      for (const token of refill) yield* this.addRxBuffer(token); // try_fill_recv
+      yield* this.kick(rx);
+    }
+    if (received < budget) yield* this.completeNapi(this.rxNapi, rx, cpu);
+    return received;
+  }
+
+  /** `virtnet_poll_tx`: reclaim every completed buffer, then complete. */
+  private *txPoll(cpu: number): Process<number> {
+    const tx = this.tx!;
+    for (;;) {
+      const token = yield* tx.getBuf();
+      if (token === undefined) break;
+      this.txFree.push(token);
+      this.txCompleted++;
+      yield note('drv.txComplete', { q: tx.index, cpu, completed: this.txCompleted });
+    }
+    yield* this.completeNapi(this.txNapi, tx, cpu);
+    return 0;
+  }
+
+  private *completeNapi(napi: Napi, vq: Vring, cpu: number): Process {
+    if (this.mmio.quirks.enableCbAfterNapiComplete) yield* this.napi.completeUnlocked(napi, vq, cpu);
+    else yield* this.napi.complete(napi, vq, cpu);
+  }
+
+  /** `start_xmit`: fill a free buffer, add it, kick. */
+  private *startXmit(seq: number): Process {
+    const tx = this.tx!;
+    const token = this.txFree.shift()!;
+    yield store(this.txBufs[token]!, 4, seq, 'drv.tx.store_packet');
+    yield* tx.add(this.txBufs[token]!, TX_BUF, false, token);
+    yield note('drv.txPacket', { q: tx.index, seq });
+    yield* this.kick(tx);
+  }
+}

@@ -1,0 +1,17 @@
+// Deliberate faults a driver variant can carry, each named after the real bug it
+// re-injects (shared/bug-zoo.md). The reference driver has none of them set.
+
+export interface DriverQuirks {
+  /** vm_interrupt acks InterruptStatus after processing the queues instead of before. */
+  readonly ackAfterProcess: boolean;
+  /** BZ-LNX-02: the driver kicks a queue before setting DRIVER_OK. */
+  readonly kickBeforeDriverOk: boolean;
+  /** BZ-LNX-01: NAPI completes first and re-enables callbacks afterwards, outside NAPI ownership. */
+  readonly enableCbAfterNapiComplete: boolean;
+}
+
+export const REFERENCE_DRIVER: DriverQuirks = {
+  ackAfterProcess: false,
+  kickBeforeDriverOk: false,
+  enableCbAfterNapiComplete: false,
+};

@@ -1,0 +1,145 @@
+// The driver side of virtio-mmio, after Linux drivers/virtio/virtio_mmio.c: probe checks
+// (§4.2.3.1.1), status and features (§4.2.2), queue set-up for Version 2 (§4.2.3.2) and
+// Version 1 (§4.2.4), kicks (§4.2.3.3), and vm_interrupt (§4.2.3.4.1).
+
+import { type Process, mmioRead, mmioWrite, note } from '../kernel/index.ts';
+import { MMIO, MMIO_LEGACY, MMIO_MAGIC, MMIO_INT } from '../../spec/facts/mmio-registers.ts';
+import { legacyRingLayout, splitRing } from '../../spec/facts/split-ring-layout.ts';
+import type { DmaAllocator } from '../platform/guest-memory.ts';
+import type { InterruptController } from '../platform/interrupt-controller.ts';
+import { Vring } from './vring.ts';
+import type { DriverQuirks } from './quirks.ts';
+
+const PAGE_SIZE = 4096;
+
+export class VirtioMmioDriver {
+  version = 0;
+  readonly vqs: Vring[] = [];
+  /** Interrupt handler invocations per CPU, and those that found nothing to do (metrics). */
+  readonly handlerCalls: number[];
+  spuriousHandlerCalls = 0;
+  /** Set by the device driver: runs on a config-change interrupt. */
+  configChanged: (() => Process) | undefined;
+
+  constructor(
+    readonly dev: number,
+    readonly line: number,
+    private readonly irq: InterruptController,
+    private readonly dma: DmaAllocator,
+    readonly quirks: DriverQuirks,
+    cpus: number,
+  ) {
+    this.handlerCalls = new Array(cpus).fill(0);
+  }
+
+  /** `virtio_mmio_probe`: magic, version, device id (MMIO-DRV-13); false = not ours. */
+  *probe(): Process<boolean> {
+    const magic = yield mmioRead(this.dev, MMIO.MagicValue, 'drv.probe.read_magic');
+    if (magic !== MMIO_MAGIC) return false; // MMIO-DRV-3
+    this.version = yield mmioRead(this.dev, MMIO.Version, 'drv.probe.read_version');
+    if (this.version < 1 || this.version > 2) return false; // MMIO-DRV-4 (Linux accepts 1 and 2)
+    const id = yield mmioRead(this.dev, MMIO.DeviceID, 'drv.probe.read_device_id');
+    if (id === 0) return false; // MMIO-DRV-5: a placeholder, touch nothing else
+    yield mmioRead(this.dev, MMIO.VendorID, 'drv.probe.read_vendor_id');
+    if (this.version === 1) yield mmioWrite(this.dev, MMIO_LEGACY.GuestPageSize, PAGE_SIZE, 'drv.probe.write_guest_page_size');
+    return true;
+  }
+
+  *getStatus(): Process<number> {
+    return (yield mmioRead(this.dev, MMIO.Status, 'drv.read_status')) & 0xff;
+  }
+
+  *setStatus(value: number): Process {
+    yield mmioWrite(this.dev, MMIO.Status, value, 'drv.write_status');
+  }
+
+  /** `vm_reset`: writing 0 starts a reset (MMIO-RST-1). */
+  *reset(): Process {
+    yield mmioWrite(this.dev, MMIO.Status, 0, 'drv.reset');
+  }
+
+  /** `vm_get_features`: select, then read, high word first (MMIO-DRV-6). */
+  *getFeatures(): Process<bigint> {
+    yield mmioWrite(this.dev, MMIO.DeviceFeaturesSel, 1, 'drv.features.select_device_hi');
+    const hi = yield mmioRead(this.dev, MMIO.DeviceFeatures, 'drv.features.read_device_hi');
+    yield mmioWrite(this.dev, MMIO.DeviceFeaturesSel, 0, 'drv.features.select_device_lo');
+    const lo = yield mmioRead(this.dev, MMIO.DeviceFeatures, 'drv.features.read_device_lo');
+    return (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+  }
+
+  /** `vm_finalize_features`: select, then write, both words (MMIO-DRV-6). */
+  *finalizeFeatures(features: bigint): Process {
+    yield mmioWrite(this.dev, MMIO.DriverFeaturesSel, 1, 'drv.features.select_driver_hi');
+    yield mmioWrite(this.dev, MMIO.DriverFeatures, Number(features >> 32n), 'drv.features.write_driver_hi');
+    yield mmioWrite(this.dev, MMIO.DriverFeaturesSel, 0, 'drv.features.select_driver_lo');
+    yield mmioWrite(this.dev, MMIO.DriverFeatures, Number(features & 0xffffffffn), 'drv.features.write_driver_lo');
+  }
+
+  /** `vm_setup_vq`: allocate and zero the rings (NOTIF-DRV-4), then program the queue. */
+  *setupVq(index: number, wanted: number, eventIdx: boolean, width: number): Process<Vring | undefined> {
+    const dev = this.dev;
+    yield mmioWrite(dev, MMIO.QueueSel, index, 'drv.vq.select');
+    const inUse = yield mmioRead(dev, this.version === 1 ? MMIO_LEGACY.QueuePFN : MMIO.QueueReady, 'drv.vq.read_in_use');
+    if (inUse !== 0) throw new Error(`vq${index} is already in use`);
+    const max = yield mmioRead(dev, MMIO.QueueSizeMax, 'drv.vq.read_size_max');
+    if (max === 0) return undefined; // the queue does not exist
+    const num = Math.min(wanted, max); // MMIO-DRV-7
+    yield mmioWrite(dev, MMIO.QueueSize, num, 'drv.vq.write_size');
+    let layout;
+    if (this.version === 1) {
+      const size = legacyRingLayout(0, num, PAGE_SIZE).size;
+      const base = this.dma.alloc(size, PAGE_SIZE);
+      layout = { num, ...legacyRingLayout(base, num, PAGE_SIZE) };
+      yield mmioWrite(dev, MMIO_LEGACY.QueueAlign, PAGE_SIZE, 'drv.vq.write_align');
+      yield mmioWrite(dev, MMIO_LEGACY.QueuePFN, base / PAGE_SIZE, 'drv.vq.write_pfn');
+    } else {
+      const desc = this.dma.alloc(splitRing.descSize(num), 16);
+      const avail = this.dma.alloc(splitRing.availSize(num), 2);
+      const used = this.dma.alloc(splitRing.usedSize(num), 4);
+      layout = { num, desc, avail, used };
+      yield mmioWrite(dev, MMIO.QueueDescLow, desc, 'drv.vq.write_desc_lo');
+      yield mmioWrite(dev, MMIO.QueueDescHigh, 0, 'drv.vq.write_desc_hi');
+      yield mmioWrite(dev, MMIO.QueueDriverLow, avail, 'drv.vq.write_avail_lo');
+      yield mmioWrite(dev, MMIO.QueueDriverHigh, 0, 'drv.vq.write_avail_hi');
+      yield mmioWrite(dev, MMIO.QueueDeviceLow, used, 'drv.vq.write_used_lo');
+      yield mmioWrite(dev, MMIO.QueueDeviceHigh, 0, 'drv.vq.write_used_hi');
+      yield mmioWrite(dev, MMIO.QueueReady, 1, 'drv.vq.write_ready');
+    }
+    const vq = new Vring(index, layout, eventIdx, width);
+    this.vqs[index] = vq;
+    yield note('drv.queueSetup', { q: index, num, desc: layout.desc, avail: layout.avail, used: layout.used });
+    return vq;
+  }
+
+  /** `vm_notify`: write the queue index to QueueNotify (§4.2.3.3, MMIO-DRV-17). */
+  *notify(vq: Vring): Process {
+    yield mmioWrite(this.dev, MMIO.QueueNotify, vq.index, `drv.vq${vq.index}.notify`);
+  }
+
+  /** `request_irq(line, vm_interrupt, IRQF_SHARED)`. */
+  requestIrq(): void {
+    this.irq.request(this.line, (cpu) => this.vmInterrupt(cpu));
+  }
+
+  /**
+   * `vm_interrupt` (§4.2.3.4.1, MMIO-DRV-16): read InterruptStatus, ack it *before* any
+   * work — an event raised after the scan but before a late ack would be cleared unseen —
+   * then config changes, then every virtqueue.
+   */
+  *vmInterrupt(cpu: number): Process {
+    this.handlerCalls[cpu] = (this.handlerCalls[cpu] ?? 0) + 1;
+    const status = yield mmioRead(this.dev, MMIO.InterruptStatus, 'drv.irq.read_status');
+    if (!this.quirks.ackAfterProcess) yield mmioWrite(this.dev, MMIO.InterruptACK, status, 'drv.irq.ack');
+    let handled = false;
+    if (status & MMIO_INT.CONFIG) {
+      if (this.configChanged) yield* this.configChanged();
+      handled = true;
+    }
+    if (status & MMIO_INT.VRING) {
+      for (const vq of this.vqs) if (vq && (yield* vq.interrupt(cpu))) handled = true;
+    }
+    if (this.quirks.ackAfterProcess) yield mmioWrite(this.dev, MMIO.InterruptACK, status, 'drv.irq.ack_late');
+    if (!handled) this.spuriousHandlerCalls++;
+    yield note('drv.irqHandled', { cpu, status, handled });
+  }
+}

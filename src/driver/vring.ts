@@ -1,0 +1,164 @@
+// Driver side of a split virtqueue, after Linux drivers/virtio/virtio_ring.c: add,
+// kick_prepare, get_buf, disable_cb, enable_cb_prepare + poll, vring_interrupt. §2.7.13, §2.7.14.
+
+import { type Process, fence, load, note, store } from '../kernel/index.ts';
+import { splitRing, VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_USED_F_NO_NOTIFY, VIRTQ_DESC_F } from '../../spec/facts/split-ring-layout.ts';
+import { vringNeedEvent } from '../../spec/formulas.ts';
+
+export interface VringLayout {
+  readonly num: number;
+  readonly desc: number;
+  readonly avail: number;
+  readonly used: number;
+}
+
+export class Vring {
+  /** Driver-private state (`struct vring_virtqueue`). */
+  freeHead = 0;
+  numFree: number;
+  availIdxShadow = 0;
+  availFlagsShadow = 0;
+  lastUsedIdx = 0;
+  numAdded = 0;
+  eventTriggered = false;
+  readonly tokens: (number | undefined)[];
+  readonly next: number[];
+  readonly mask: number;
+  readonly width: number;
+  /** The callback `vring_interrupt` runs (`skb_recv_done`, `skb_xmit_done`). */
+  callback: ((cpu: number) => Process) | undefined;
+
+  constructor(readonly index: number, readonly layout: VringLayout, readonly eventIdx: boolean, width: number) {
+    this.numFree = layout.num;
+    this.tokens = new Array(layout.num).fill(undefined);
+    this.next = Array.from({ length: layout.num }, (_, i) => i + 1);
+    this.width = width;
+    this.mask = (1 << width) - 1;
+  }
+
+  /** `virtqueue_add_split` with one buffer: descriptor, ring entry, barrier, then avail.idx (§2.7.13). */
+  *add(addr: number, len: number, writable: boolean, token: number): Process<boolean> {
+    const { num, desc, avail } = this.layout;
+    const q = this.index;
+    if (this.numFree === 0) return false;
+    const head = this.freeHead;
+    this.freeHead = this.next[head]!;
+    this.numFree--;
+    this.tokens[head] = token;
+    const d = splitRing.descAddr(desc, head);
+    yield store(d, 8, addr, `drv.vq${q}.store_desc_addr`);
+    yield store(d + 8, 4, len, `drv.vq${q}.store_desc_len`);
+    yield store(d + 12, 2, writable ? VIRTQ_DESC_F.WRITE : 0, `drv.vq${q}.store_desc_flags`);
+    yield store(splitRing.availRing(avail, num, this.availIdxShadow), 2, head, `drv.vq${q}.store_avail_ring`);
+    // NOTIF-DRV-7: descriptor and ring entry must be visible before the idx that publishes them.
+    yield fence('wmb', `drv.vq${q}.wmb_before_avail_idx`);
+    this.availIdxShadow = (this.availIdxShadow + 1) & this.mask;
+    yield store(splitRing.availIdx(avail), 2, this.availIdxShadow, `drv.vq${q}.store_avail_idx`);
+    yield note('drv.addAvail', { q, head, availIdx: this.availIdxShadow });
+    this.numAdded++;
+    return true;
+  }
+
+  /**
+   * `virtqueue_kick_prepare_split`. The full barrier (NOTIF-DRV-8) orders the avail.idx
+   * store before the avail_event / used.flags load; without it the driver can read a stale
+   * "don't kick" while the device goes to sleep having seen the old index: a lost kick.
+   */
+  *kickPrepare(): Process<boolean> {
+    const { num, used } = this.layout;
+    const q = this.index;
+    yield fence('full', `drv.vq${q}.mb_before_kick_check`);
+    const newIdx = this.availIdxShadow;
+    const oldIdx = (newIdx - this.numAdded) & this.mask;
+    this.numAdded = 0;
+    let needsKick: boolean;
+    if (this.eventIdx) {
+      const availEvent = yield load(splitRing.availEvent(used, num), 2, `drv.vq${q}.load_avail_event`);
+      needsKick = vringNeedEvent(availEvent, newIdx, oldIdx, this.width); // NOTIF-DRV-6
+    } else {
+      const flags = yield load(splitRing.usedFlags(used), 2, `drv.vq${q}.load_used_flags`);
+      needsKick = (flags & VIRTQ_USED_F_NO_NOTIFY) === 0; // NOTIF-DRV-5
+    }
+    yield note('drv.kickPrepare', { q, oldIdx, newIdx, needsKick });
+    return needsKick;
+  }
+
+  /** `more_used_split`: the device has published entries the driver has not consumed. */
+  *moreUsed(): Process<boolean> {
+    const usedIdx = yield load(splitRing.usedIdx(this.layout.used), 2, `drv.vq${this.index}.load_used_idx`);
+    return usedIdx !== this.lastUsedIdx;
+  }
+
+  /** `virtqueue_get_buf_ctx_split`: the next used buffer's token, or undefined. */
+  *getBuf(): Process<number | undefined> {
+    const { num, used, avail } = this.layout;
+    const q = this.index;
+    if (!(yield* this.moreUsed())) return undefined;
+    yield fence('rmb', `drv.vq${q}.rmb_after_used_idx`); // read the entry only after the idx that published it
+    const id = yield load(splitRing.usedElemId(used, num, this.lastUsedIdx), 4, `drv.vq${q}.load_used_id`);
+    if (id >= num || this.tokens[id] === undefined) throw new Error(`vq${q}: used id ${id} is not a head in use`);
+    const token = this.tokens[id]!;
+    this.tokens[id] = undefined;
+    this.next[id] = this.freeHead;
+    this.freeHead = id;
+    this.numFree++;
+    this.lastUsedIdx = (this.lastUsedIdx + 1) & this.mask;
+    yield note('drv.getUsed', { q, head: id, lastUsed: this.lastUsedIdx });
+    if (!(this.availFlagsShadow & VIRTQ_AVAIL_F_NO_INTERRUPT)) {
+      // "If we expect an interrupt for the next entry, tell host by writing event index and
+      // flush out the write before the read in the next get_buf call" (virtio_store_mb).
+      yield store(splitRing.usedEvent(avail, num), 2, this.lastUsedIdx, `drv.vq${q}.store_used_event`);
+      yield fence('full', `drv.vq${q}.mb_after_used_event`);
+    }
+    return token;
+  }
+
+  /** `virtqueue_disable_cb_split`: best-effort "no interrupts, please" (§2.7.7.1). */
+  *disableCb(): Process {
+    const { num, avail } = this.layout;
+    if (this.availFlagsShadow & VIRTQ_AVAIL_F_NO_INTERRUPT) return;
+    this.availFlagsShadow |= VIRTQ_AVAIL_F_NO_INTERRUPT;
+    if (this.eventTriggered) return; // the device already fired; it will not fire again
+    if (this.eventIdx) yield store(splitRing.usedEvent(avail, num), 2, 0, `drv.vq${this.index}.store_used_event_off`);
+    else yield store(splitRing.availFlags(avail), 2, this.availFlagsShadow, `drv.vq${this.index}.store_avail_flags`);
+  }
+
+  /**
+   * `virtqueue_enable_cb_prepare_split`: re-enable callbacks and ask for the next entry
+   * (used_event = last_used); returns the token `poll` re-checks against.
+   */
+  *enableCbPrepare(): Process<number> {
+    const { num, avail } = this.layout;
+    const q = this.index;
+    this.eventTriggered = false;
+    if (this.availFlagsShadow & VIRTQ_AVAIL_F_NO_INTERRUPT) {
+      this.availFlagsShadow &= ~VIRTQ_AVAIL_F_NO_INTERRUPT;
+      if (!this.eventIdx) yield store(splitRing.availFlags(avail), 2, this.availFlagsShadow, `drv.vq${q}.store_avail_flags`);
+    }
+    const lastUsed = this.lastUsedIdx;
+    yield store(splitRing.usedEvent(avail, num), 2, lastUsed, `drv.vq${q}.store_used_event`);
+    yield note('drv.enableCb', { q, usedEvent: lastUsed });
+    return lastUsed;
+  }
+
+  /**
+   * `virtqueue_poll`: the full barrier orders the used_event store before the used.idx load
+   * (NOTIF-DRV-9); without it the driver can miss an entry the device published while it
+   * read the old used_event and so did not interrupt.
+   */
+  *poll(token: number): Process<boolean> {
+    const q = this.index;
+    yield fence('full', `drv.vq${q}.mb_before_poll`);
+    const usedIdx = yield load(splitRing.usedIdx(this.layout.used), 2, `drv.vq${q}.load_used_idx`);
+    return usedIdx !== token;
+  }
+
+  /** `vring_interrupt`: spurious calls are cheap (IRQ_NONE); otherwise run the callback. */
+  *interrupt(cpu: number): Process<boolean> {
+    if (!(yield* this.moreUsed())) return false;
+    if (this.eventIdx) this.eventTriggered = true;
+    yield note('drv.vringInterrupt', { q: this.index });
+    if (this.callback) yield* this.callback(cpu);
+    return true;
+  }
+}

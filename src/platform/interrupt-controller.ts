@@ -1,0 +1,98 @@
+// Level-triggered interrupt lines and the controller (an IOAPIC) that delivers them to
+// vCPUs. A line asserted and not in service is deliverable to any CPU in its affinity;
+// delivery is a kernel choice; it stays in service until the handler returns (EOI), and
+// is delivered again if still asserted then.
+
+import { type Process, type World, setIrq } from '../kernel/index.ts';
+
+/** What `request_irq` registers: the handler to run for an interrupt on `line`, on `cpu`. */
+export type IrqHandler = (cpu: number, line: number) => Process;
+
+interface LineState {
+  level: 0 | 1;
+  inService: boolean;
+  /** CPUs the line may be delivered to (IRQ affinity). */
+  affinity: readonly number[];
+  handler: IrqHandler | undefined;
+  /** Deliveries, per CPU (a metric). */
+  delivered: number[];
+}
+
+export class InterruptController {
+  private readonly lines: LineState[] = [];
+  constructor(private readonly world: World, readonly cpus: number, lineCount: number) {
+    for (let i = 0; i < lineCount; i++) {
+      this.lines.push({ level: 0, inService: false, affinity: range(cpus), handler: undefined, delivered: new Array(cpus).fill(0) });
+    }
+  }
+
+  get lineCount(): number {
+    return this.lines.length;
+  }
+
+  private line(n: number): LineState {
+    const l = this.lines[n];
+    if (!l) throw new RangeError(`interrupt line ${n} does not exist (the platform has ${this.lines.length})`);
+    return l;
+  }
+
+  level(line: number): 0 | 1 {
+    return this.line(line).level;
+  }
+
+  /** The device drives the line (the effect is already recorded by the kernel). */
+  setLevel(line: number, level: 0 | 1): void {
+    this.line(line).level = level;
+  }
+
+  /** Device code inside a register handler or locked section drives the line: recorded here. */
+  drive(line: number, level: 0 | 1, site: string): void {
+    this.world.emit(this.world.current, setIrq(line, level, site));
+    this.setLevel(line, level);
+  }
+
+  /** `request_irq`: the driver claims a line. An unclaimed line is never delivered. */
+  request(line: number, handler: IrqHandler): void {
+    this.line(line).handler = handler;
+  }
+
+  setAffinity(line: number, cpus: readonly number[]): void {
+    this.line(line).affinity = cpus;
+  }
+
+  deliveries(line: number): readonly number[] {
+    return this.line(line).delivered;
+  }
+
+  /** The lowest-numbered deliverable line for `cpu`, or −1. */
+  pendingFor(cpu: number): number {
+    const lines = this.lines;
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]!;
+      if (l.level === 1 && !l.inService && l.handler !== undefined && l.affinity.includes(cpu)) return i;
+    }
+    return -1;
+  }
+
+  take(cpu: number): { handler: Process; line: number } {
+    const n = this.pendingFor(cpu);
+    if (n < 0) throw new Error('[kernel bug] interrupt taken with none pending');
+    const l = this.lines[n]!;
+    l.inService = true;
+    l.delivered[cpu] = (l.delivered[cpu] ?? 0) + 1;
+    return { handler: l.handler!(cpu, n), line: n };
+  }
+
+  endOfInterrupt(line: number): void {
+    this.line(line).inService = false;
+  }
+
+  /** Asserted lines, for quiescence checks. */
+  assertedLines(): number[] {
+    return this.lines.flatMap((l, i) => (l.level === 1 ? [i] : []));
+  }
+}
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => i);
+}

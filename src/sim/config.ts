@@ -1,0 +1,42 @@
+// A run's configuration: transport profile × features × memory model × kick style ×
+// workload size, plus the faults (quirks) of device and driver. Plain data, serialisable.
+
+import type { MemoryModelName } from '../kernel/index.ts';
+import { type DeviceQuirks, REFERENCE_DEVICE } from '../device/quirks.ts';
+import { type DriverQuirks, REFERENCE_DRIVER } from '../driver/quirks.ts';
+import type { KickMode } from '../device/virtio-device.ts';
+
+export type TransportProfile = 'mmio-v1' | 'mmio-v2';
+
+export interface SimConfig {
+  readonly transport: TransportProfile;
+  readonly eventIdx: boolean;
+  readonly memoryModel: MemoryModelName;
+  readonly kicks: KickMode;
+  readonly cpus: number;
+  readonly queueSize: number;
+  /** Ring-index width: 16 for conformance, 2–4 bits to make wrap-around reachable. */
+  readonly indexWidth: number;
+  readonly rxPackets: number;
+  readonly txPackets: number;
+  readonly napiBudget: number;
+  readonly maxSteps: number;
+  readonly device: DeviceQuirks;
+  readonly driver: DriverQuirks;
+}
+
+export const DEFAULT_CONFIG: SimConfig = {
+  transport: 'mmio-v2',
+  eventIdx: true,
+  memoryModel: 'sc',
+  kicks: 'sync',
+  cpus: 2,
+  queueSize: 4,
+  indexWidth: 16,
+  rxPackets: 6,
+  txPackets: 6,
+  napiBudget: 2,
+  maxSteps: 20_000,
+  device: REFERENCE_DEVICE,
+  driver: REFERENCE_DRIVER,
+};

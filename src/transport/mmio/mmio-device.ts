@@ -1,0 +1,148 @@
+// The device side of virtio-mmio, after QEMU hw/virtio/virtio-mmio.c: Version 2 (§4.2.2)
+// and legacy Version 1 (§4.2.4) register files, one interrupt line whose level is
+// InterruptStatus ≠ 0 (§4.2.3.4, MMIO-DEV-3/8), InterruptACK clearing the written bits.
+
+import { type AccessSize, type Effect, type Process, type World, locked, note } from '../../kernel/index.ts';
+import { MMIO, MMIO_LEGACY, MMIO_MAGIC, MMIO_VENDOR_QEMU, MMIO_INT } from '../../../spec/facts/mmio-registers.ts';
+import { legacyRingLayout } from '../../../spec/facts/split-ring-layout.ts';
+import type { MmioDevice } from '../../platform/mmio-bus.ts';
+import type { InterruptController } from '../../platform/interrupt-controller.ts';
+import type { DeviceTransport } from '../../device/virtio-device.ts';
+import type { NetDevice } from '../../device/net-device.ts';
+
+export class MmioTransportDevice implements MmioDevice, DeviceTransport {
+  /** InterruptStatus (§4.2.2): bit 0 used buffer, bit 1 configuration change. */
+  isr = 0;
+  private queueSel = 0;
+  private deviceFeaturesSel = 0;
+  private driverFeaturesSel = 0;
+  private guestPageSize = 4096;
+  private readonly queueAlign: number[];
+  private readonly queuePfn: number[];
+
+  constructor(
+    private readonly world: World,
+    private readonly irq: InterruptController,
+    readonly line: number,
+    readonly device: NetDevice,
+    readonly version: 1 | 2,
+  ) {
+    device.transport = this;
+    this.queueAlign = device.queues.map(() => 4096);
+    this.queuePfn = device.queues.map(() => 0);
+  }
+
+  emit(name: string, data: Record<string, number | string | boolean>): void {
+    this.world.emit(this.world.current, note(name, data));
+  }
+
+  accessible(): boolean {
+    return this.device.lock.free;
+  }
+
+  /** Set InterruptStatus bits and raise the line in one step, under the device lock (QEMU: isr |= …; update_irq). */
+  notifyEffect(kind: 'vring' | 'config', queue: number): Effect {
+    const bit = kind === 'vring' ? MMIO_INT.VRING : MMIO_INT.CONFIG;
+    return locked(() => {
+      this.isr |= bit; // MMIO-DEV-3: the bit is set from the event until the driver acks it
+      this.emit('dev.isr', { value: this.isr, set: bit, q: queue });
+      this.irq.drive(this.line, 1, `dev.raise_${kind}`); // line level = InterruptStatus ≠ 0 (MMIO-DEV-8)
+    }, `dev.notify_${kind}`);
+  }
+
+  resetTransport(): void {
+    this.isr = 0; // MMIO-DEV-4: reset clears InterruptStatus
+    this.emit('dev.isr', { value: 0, set: 0, q: -1 });
+    this.irq.drive(this.line, 0, 'dev.reset_irq');
+    this.queuePfn.fill(0);
+    this.queueSel = 0;
+  }
+
+  private get vq() {
+    return this.device.queues[this.queueSel];
+  }
+
+  read(off: number, size: AccessSize): number {
+    const d = this.device;
+    if (off >= MMIO.Config) return d.readConfig(off - MMIO.Config, size);
+    switch (off) {
+      case MMIO.MagicValue: return MMIO_MAGIC;
+      case MMIO.Version: return this.version;
+      case MMIO.DeviceID: return d.options.deviceId;
+      case MMIO.VendorID: return MMIO_VENDOR_QEMU;
+      case MMIO.DeviceFeatures: return d.readDeviceFeatures(this.deviceFeaturesSel);
+      case MMIO.QueueSizeMax: {
+        if (this.version === 1 && this.queuePfn[this.queueSel]) return 0; // legacy: only while QueuePFN is 0
+        return this.vq ? this.vq.numMax : 0;
+      }
+      case MMIO.QueueReady: return this.version === 2 && this.vq?.ready ? 1 : 0;
+      case MMIO_LEGACY.QueuePFN: return this.version === 1 ? this.queuePfn[this.queueSel] ?? 0 : 0;
+      case MMIO.InterruptStatus: return this.isr;
+      case MMIO.Status: return d.status;
+      case MMIO.ConfigGeneration: return 0;
+      default: return 0; // write-only or unknown register: QEMU logs a guest error and reads 0
+    }
+  }
+
+  write(off: number, _size: AccessSize, value: number): Process | undefined {
+    const d = this.device;
+    const vq = this.vq;
+    switch (off) {
+      case MMIO.DeviceFeaturesSel: this.deviceFeaturesSel = value; return undefined;
+      case MMIO.DriverFeaturesSel: this.driverFeaturesSel = value; return undefined;
+      case MMIO.DriverFeatures: d.writeDriverFeatures(this.driverFeaturesSel, value); return undefined;
+      case MMIO.QueueSel: this.queueSel = value; return undefined;
+      case MMIO.QueueSize: if (vq && !vq.ready) vq.num = value; return undefined;
+      case MMIO.QueueReady: if (vq && this.version === 2) this.setReady(vq.index, value === 1); return undefined;
+      case MMIO.QueueDescLow: if (vq && !vq.ready) vq.desc = lo(vq.desc, value); return undefined;
+      case MMIO.QueueDescHigh: if (vq && !vq.ready) vq.desc = hi(vq.desc, value); return undefined;
+      case MMIO.QueueDriverLow: if (vq && !vq.ready) vq.avail = lo(vq.avail, value); return undefined;
+      case MMIO.QueueDriverHigh: if (vq && !vq.ready) vq.avail = hi(vq.avail, value); return undefined;
+      case MMIO.QueueDeviceLow: if (vq && !vq.ready) vq.used = lo(vq.used, value); return undefined;
+      case MMIO.QueueDeviceHigh: if (vq && !vq.ready) vq.used = hi(vq.used, value); return undefined;
+      case MMIO_LEGACY.GuestPageSize: if (this.version === 1) this.guestPageSize = value; return undefined;
+      case MMIO_LEGACY.QueueAlign: if (this.version === 1 && vq) this.queueAlign[vq.index] = value; return undefined;
+      case MMIO_LEGACY.QueuePFN: if (this.version === 1 && vq) this.setPfn(vq.index, value); return undefined;
+      case MMIO.QueueNotify: return d.queueNotify(value & 0xffff);
+      case MMIO.InterruptACK: this.ack(value); return undefined;
+      case MMIO.Status: return d.writeStatus(value);
+      default: return undefined; // read-only or unknown register: ignored
+    }
+  }
+
+  /** InterruptACK (§4.2.2): clear the written bits, then the line follows InterruptStatus. */
+  private ack(value: number): void {
+    const q = this.device.quirks;
+    this.isr = q.ackClearsAll ? 0 : this.isr & ~value; // BZ-KVT-03 analogue: clearing all loses a concurrent event
+    this.emit('dev.isr', { value: this.isr, set: 0, q: -1 });
+    if (!(q.ackKeepsLine && this.isr === 0)) this.irq.drive(this.line, this.isr !== 0 ? 1 : 0, 'dev.ack_update_irq');
+  }
+
+  private setReady(q: number, ready: boolean): void {
+    const vq = this.device.queues[q]!;
+    vq.ready = ready;
+    this.emit('dev.queueReady', { q, ready, num: vq.num, desc: vq.desc, avail: vq.avail, used: vq.used });
+  }
+
+  /** Legacy: the queue lives at PFN × GuestPageSize in the contiguous layout; PFN 0 stops it. */
+  private setPfn(q: number, pfn: number): void {
+    const vq = this.device.queues[q]!;
+    this.queuePfn[q] = pfn;
+    if (pfn === 0) {
+      vq.reset();
+    } else {
+      const layout = legacyRingLayout(pfn * this.guestPageSize, vq.num, this.queueAlign[q]!);
+      vq.desc = layout.desc;
+      vq.avail = layout.avail;
+      vq.used = layout.used;
+    }
+    this.setReady(q, pfn !== 0);
+  }
+}
+
+function lo(cur: number, value: number): number {
+  return Math.floor(cur / 0x1_0000_0000) * 0x1_0000_0000 + (value >>> 0);
+}
+function hi(cur: number, value: number): number {
+  return (value >>> 0) * 0x1_0000_0000 + (cur % 0x1_0000_0000);
+}
