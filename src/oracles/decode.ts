@@ -1,0 +1,121 @@
+// Decode raw trace records into protocol events: register accesses become status,
+// feature, queue and interrupt events (by offset, §4.2.2 / §4.2.4); memory becomes
+// committed writes (a TSO store counts when it is flushed); device notes pass through.
+
+import type { KernelRecord, NoteData } from '../kernel/index.ts';
+import { MMIO, MMIO_LEGACY } from '../../spec/facts/mmio-registers.ts';
+
+export type ProtocolEvent =
+  | { readonly t: 'drv.writeStatus'; readonly value: number }
+  | { readonly t: 'drv.readStatus'; readonly value: number }
+  | { readonly t: 'drv.kick'; readonly queue: number }
+  | { readonly t: 'drv.selectDeviceFeatures'; readonly sel: number }
+  | { readonly t: 'drv.readDeviceFeatures'; readonly value: number }
+  | { readonly t: 'drv.selectDriverFeatures'; readonly sel: number }
+  | { readonly t: 'drv.writeDriverFeatures'; readonly value: number }
+  | { readonly t: 'drv.queueSetup'; readonly queue: number }
+  | { readonly t: 'drv.writeConfig'; readonly off: number }
+  | { readonly t: 'drv.ack'; readonly value: number }
+  | { readonly t: 'drv.readIsr'; readonly value: number }
+  | { readonly t: 'mem.commit'; readonly addr: number; readonly size: number; readonly value: number }
+  | { readonly t: 'irq.set'; readonly line: number; readonly level: 0 | 1 }
+  | { readonly t: 'note'; readonly name: string; readonly data: NoteData }
+  | { readonly t: 'step'; readonly step: number }
+  | { readonly t: 'quiescent' }
+  | { readonly t: 'budget'; readonly step: number }
+  | { readonly t: 'fault'; readonly proc: number; readonly message: string };
+
+/**
+ * Calls `emit` for the protocol events of each record, in order; a `step` event marks
+ * each boundary between kernel steps (invariants that hold between atomic steps are
+ * checked there).
+ */
+export function decodeRecords(
+  records: readonly KernelRecord[],
+  opts: { readonly mmioVersion: 1 | 2; readonly buffered: boolean },
+  emit: (ev: ProtocolEvent, at: number) => void,
+): void {
+  let queueSel = 0;
+  let step = -1;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    if (r.step !== step) {
+      if (step >= 0) emit({ t: 'step', step }, i);
+      step = r.step;
+    }
+    switch (r.kind) {
+      case 'effect': {
+        const e = r.effect;
+        switch (e.kind) {
+          case 'store':
+            if (!opts.buffered) emit({ t: 'mem.commit', addr: e.addr, size: e.size, value: e.value }, i);
+            break;
+          case 'rmw':
+            if (r.result !== undefined) emit({ t: 'mem.commit', addr: e.addr, size: e.size, value: rmwResult(e.op, r.result, e.value, e.expected) }, i);
+            break;
+          case 'mmioWrite': {
+            if (e.off === MMIO.QueueSel) queueSel = e.value;
+            const ev = decodeWrite(e.off, e.value, queueSel, opts.mmioVersion);
+            if (ev) emit(ev, i);
+            break;
+          }
+          case 'mmioRead': {
+            if (e.off === MMIO.Status && r.result !== undefined) emit({ t: 'drv.readStatus', value: r.result & 0xff }, i);
+            else if (e.off === MMIO.DeviceFeatures && r.result !== undefined) emit({ t: 'drv.readDeviceFeatures', value: r.result }, i);
+            else if (e.off === MMIO.InterruptStatus && r.result !== undefined) emit({ t: 'drv.readIsr', value: r.result }, i);
+            break;
+          }
+          case 'setIrq':
+            emit({ t: 'irq.set', line: e.line, level: e.level }, i);
+            break;
+          case 'note':
+            emit({ t: 'note', name: e.note, data: e.data }, i);
+            break;
+          default:
+            break;
+        }
+        break;
+      }
+      case 'flush':
+        if (opts.buffered) emit({ t: 'mem.commit', addr: r.addr, size: r.size, value: r.value }, i);
+        break;
+      case 'quiescent':
+        emit({ t: 'step', step }, i);
+        emit({ t: 'quiescent' }, i);
+        break;
+      case 'budget':
+        emit({ t: 'budget', step: r.step }, i);
+        break;
+      case 'fault':
+        emit({ t: 'fault', proc: r.proc, message: r.message }, i);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+function decodeWrite(off: number, value: number, queueSel: number, version: 1 | 2): ProtocolEvent | undefined {
+  if (off >= MMIO.Config) return { t: 'drv.writeConfig', off: off - MMIO.Config };
+  switch (off) {
+    case MMIO.Status: return { t: 'drv.writeStatus', value: value & 0xff };
+    case MMIO.QueueNotify: return { t: 'drv.kick', queue: value & 0xffff };
+    case MMIO.DeviceFeaturesSel: return { t: 'drv.selectDeviceFeatures', sel: value };
+    case MMIO.DriverFeaturesSel: return { t: 'drv.selectDriverFeatures', sel: value };
+    case MMIO.DriverFeatures: return { t: 'drv.writeDriverFeatures', value };
+    case MMIO.InterruptACK: return { t: 'drv.ack', value };
+    case MMIO.QueueReady: return version === 2 && value === 1 ? { t: 'drv.queueSetup', queue: queueSel } : undefined;
+    case MMIO_LEGACY.QueuePFN: return version === 1 && value !== 0 ? { t: 'drv.queueSetup', queue: queueSel } : undefined;
+    default: return undefined;
+  }
+}
+
+function rmwResult(op: string, old: number, value: number, expected: number): number {
+  switch (op) {
+    case 'or': return old | value;
+    case 'andNot': return old & ~value;
+    case 'add': return old + value;
+    case 'cmpxchg': return old === expected ? value : old;
+    default: return value;
+  }
+}

@@ -1,0 +1,68 @@
+// P-FEAT: feature negotiation (models/feature-negotiation.machine.ts): select before
+// access, only offered bits, dependencies closed (MQ ⇒ CTRL_VQ), frozen after
+// FEATURES_OK, and the device refuses an invalid set. §2.2, §3.1.1 steps 4–6, §4.2.2.
+
+import { initialTransition, type SnapshotFrom } from 'xstate';
+import { featureNegotiationMachine, stepOracle, type FeatureEvent } from '../../models/index.ts';
+import { STATUS } from '../../spec/facts/status-bits.ts';
+import { formatFeatures } from '../../spec/facts/feature-bits.ts';
+import type { Oracle, OracleRun, Violation } from './types.ts';
+import type { ProtocolEvent } from './decode.ts';
+
+type Snap = SnapshotFrom<typeof featureNegotiationMachine>;
+
+const WHY: Record<FeatureEvent['type'], { ids: string[]; why: string }> = {
+  'drv.selectDeviceFeatures': { ids: ['MMIO-DRV-6'], why: 'selector out of range' },
+  'drv.readDeviceFeatures': { ids: ['MMIO-DRV-6'], why: 'DeviceFeaturesSel must be written before DeviceFeatures is read' },
+  'drv.selectDriverFeatures': { ids: ['MMIO-DRV-6'], why: 'selector out of range' },
+  'drv.writeDriverFeatures': { ids: ['FEAT-DRV-1', 'STATUS-DRV-7', 'MMIO-DRV-6'], why: 'only offered bits, after selecting the word, before FEATURES_OK' },
+  'drv.setFeaturesOk': { ids: ['FEAT-DRV-1', 'FEAT-DRV-2', 'FEAT-DRV-3'], why: 'the accepted set must be offered, closed under dependencies and valid for the transport' },
+  'dev.featuresOk': { ids: ['FEAT-DEV-2'], why: 'a device must refuse FEATURES_OK for an invalid feature set' },
+  reset: { ids: [], why: '' },
+};
+
+class FeatRun implements OracleRun {
+  readonly violations: Violation[] = [];
+  private snap: Snap = initialTransition(featureNegotiationMachine, { transport: 'mmio', deviceType: 'net' })[0];
+  private status = 0;
+
+  private feed(ev: FeatureEvent, at: number): void {
+    const before = this.snap;
+    const { snapshot, accepted } = stepOracle(featureNegotiationMachine, before, ev);
+    if (!accepted && this.violations.length < 8) {
+      const { ids, why } = WHY[ev.type];
+      this.violations.push({
+        property: 'P-FEAT', requirements: ids, at,
+        summary: `${ev.type} rejected in ${String(before.value)} (accepted ${formatFeatures(before.context.accepted)})`,
+        explanation: `Feature negotiation does not allow this: ${why}.`,
+      });
+    }
+    this.snap = snapshot;
+  }
+
+  onEvent(ev: ProtocolEvent, at: number): void {
+    switch (ev.t) {
+      case 'drv.selectDeviceFeatures': this.feed({ type: 'drv.selectDeviceFeatures', sel: ev.sel }, at); break;
+      case 'drv.readDeviceFeatures': this.feed({ type: 'drv.readDeviceFeatures', value: ev.value }, at); break;
+      case 'drv.selectDriverFeatures': this.feed({ type: 'drv.selectDriverFeatures', sel: ev.sel }, at); break;
+      case 'drv.writeDriverFeatures': this.feed({ type: 'drv.writeDriverFeatures', value: ev.value }, at); break;
+      case 'drv.writeStatus':
+        if (ev.value === 0) this.feed({ type: 'reset' }, at);
+        else if (ev.value & STATUS.FEATURES_OK && !(this.status & STATUS.FEATURES_OK)) this.feed({ type: 'drv.setFeaturesOk' }, at);
+        this.status = ev.value;
+        break;
+      case 'note':
+        if (ev.name === 'dev.featuresOk') this.feed({ type: 'dev.featuresOk', accepted: ev.data.accepted === true }, at);
+        break;
+      default: break;
+    }
+  }
+
+  finish(): void {}
+}
+
+export const featureOracle: Oracle = {
+  property: 'P-FEAT',
+  description: 'feature negotiation follows the statechart (offered, dependencies, frozen, refused when invalid)',
+  start: () => new FeatRun(),
+};

@@ -1,0 +1,124 @@
+// P-QUIESCE: when nothing can move (every process blocked, nothing buffered, no interrupt
+// deliverable), every published used entry was consumed (else a lost interrupt) and every
+// available buffer the device has work for was taken (else a lost kick). §2.7.7, §2.7.10.
+
+import { splitRing } from '../../spec/facts/split-ring-layout.ts';
+import type { Oracle, OracleContext, OracleRun, Violation } from './types.ts';
+import type { ProtocolEvent } from './decode.ts';
+
+const LOST_INTERRUPT = ['NOTIF-DEV-2', 'NOTIF-DEV-4', 'NOTIF-DRV-9', 'MMIO-DRV-16'];
+const LOST_KICK = ['NOTIF-DRV-5', 'NOTIF-DRV-6', 'NOTIF-DRV-7', 'NOTIF-DRV-8', 'NOTIF-DEV-8'];
+
+interface QueueView {
+  availIdxAddr: number;
+  usedIdxAddr: number;
+  ready: boolean;
+  nextAvail: number;
+  lastUsed: number;
+  /** For queues fed by a backend (rx): packets waiting for a buffer; undefined = always has work. */
+  backlog: number | undefined;
+  lastKickAt: number;
+  lastUsedAt: number;
+}
+
+class QuiesceRun implements OracleRun {
+  readonly violations: Violation[] = [];
+  private readonly queues = new Map<number, QueueView>();
+  private readonly memory = new Map<number, number>();
+  private active = false;
+  private lineLevel = 0;
+
+  constructor(private readonly ctx: OracleContext) {}
+
+  private queue(q: number): QueueView {
+    let v = this.queues.get(q);
+    if (!v) {
+      v = { availIdxAddr: -1, usedIdxAddr: -1, ready: false, nextAvail: 0, lastUsed: 0, backlog: undefined, lastKickAt: -1, lastUsedAt: -1 };
+      this.queues.set(q, v);
+    }
+    return v;
+  }
+
+  onEvent(ev: ProtocolEvent, at: number): void {
+    switch (ev.t) {
+      case 'mem.commit':
+        if (ev.size === 2) this.memory.set(ev.addr, ev.value);
+        break;
+      case 'irq.set':
+        if (ev.line === this.ctx.line) this.lineLevel = ev.level;
+        break;
+      case 'drv.kick':
+        this.queue(ev.queue).lastKickAt = at;
+        break;
+      case 'note': {
+        const d = ev.data;
+        switch (ev.name) {
+          case 'dev.queueReady': {
+            const v = this.queue(Number(d.q));
+            v.ready = d.ready === true;
+            v.availIdxAddr = splitRing.availIdx(Number(d.avail));
+            v.usedIdxAddr = splitRing.usedIdx(Number(d.used));
+            v.nextAvail = 0;
+            v.lastUsed = 0;
+            break;
+          }
+          case 'dev.popAvail': this.queue(Number(d.q)).nextAvail = Number(d.nextAvail); break;
+          case 'dev.pushUsed': this.queue(Number(d.q)).lastUsedAt = at; break;
+          case 'drv.getUsed': this.queue(Number(d.q)).lastUsed = Number(d.lastUsed); break;
+          case 'dev.backlog': this.queue(Number(d.q)).backlog = Number(d.n); break;
+          case 'dev.activate': this.active = true; break;
+          case 'dev.reset':
+            this.active = false;
+            for (const v of this.queues.values()) v.ready = false;
+            break;
+          default: break;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  finish(end: ProtocolEvent, at: number): void {
+    if (end.t !== 'quiescent') return;
+    if (this.lineLevel && this.active) {
+      this.violations.push({
+        property: 'P-QUIESCE', requirements: ['MMIO-DEV-8', 'MMIO-DRV-16'], at,
+        summary: `quiescent with interrupt line ${this.ctx.line} asserted and no handler able to take it`,
+        explanation: 'The line is high, yet no vCPU can be interrupted: the interrupt is never serviced.',
+      });
+    }
+    if (!this.active) return;
+    for (const [q, v] of this.queues) {
+      if (!v.ready || v.usedIdxAddr < 0) continue;
+      const usedIdx = this.memory.get(v.usedIdxAddr) ?? 0;
+      const availIdx = this.memory.get(v.availIdxAddr) ?? 0;
+      if (usedIdx !== v.lastUsed) {
+        this.violations.push({
+          property: 'P-QUIESCE', requirements: LOST_INTERRUPT, at,
+          summary: `lost interrupt: quiescent with used.idx=${usedIdx} on vq${q} but the driver consumed up to ${v.lastUsed}`,
+          explanation: `Let the device publish used entries up to ${usedIdx} on vq${q} (last at #${v.lastUsedAt}). ` +
+            `Then the driver owes them a visit: it consumed up to ${v.lastUsed}. ` +
+            `However every process is blocked and no interrupt is pending: nothing will ever make the driver look again.`,
+        });
+      }
+      const hasWork = v.backlog === undefined || v.backlog > 0;
+      if (availIdx !== v.nextAvail && hasWork) {
+        this.violations.push({
+          property: 'P-QUIESCE', requirements: LOST_KICK, at,
+          summary: `lost kick: quiescent with avail.idx=${availIdx} on vq${q} but the device stopped at ${v.nextAvail}`,
+          explanation: `Let the driver make buffers available up to ${availIdx} on vq${q} (last kick at #${v.lastKickAt}). ` +
+            `Then the device has work it has not taken (it read up to ${v.nextAvail}${v.backlog ? `, with ${v.backlog} packets waiting` : ''}). ` +
+            `However the device is asleep waiting for a kick that will never come.`,
+        });
+      }
+    }
+  }
+}
+
+export const quiesceOracle: Oracle = {
+  property: 'P-QUIESCE',
+  description: 'at quiescence no used entry is unconsumed and no available buffer with work is untaken',
+  start: (ctx) => new QuiesceRun(ctx),
+};

@@ -1,0 +1,41 @@
+// What an oracle reports: a violation is data first (property, requirements, where),
+// text second (summary, explanation). Oracles are folds over decoded trace events.
+
+import type { PropertyId } from '../../spec/requirements/types.ts';
+import type { ProtocolEvent } from './decode.ts';
+
+export type OracleProperty = PropertyId | 'P-FAULT';
+
+export interface Violation {
+  readonly property: OracleProperty;
+  readonly requirements: readonly string[];
+  /** One line: what went wrong. */
+  readonly summary: string;
+  /** Why it is a violation, from the shrunk steps ("Let … Then … However …"). */
+  readonly explanation: string;
+  /** Index of the offending record in the run's trace. */
+  readonly at: number;
+}
+
+/** What an oracle knows of the run besides its events. */
+export interface OracleContext {
+  /** MMIO register layout the driver talks to (decodes offsets). */
+  readonly mmioVersion: 1 | 2;
+  /** The device's interrupt line. */
+  readonly line: number;
+  /** True when stores are buffered (TSO): a store is visible only at its flush. */
+  readonly buffered: boolean;
+}
+
+/** One oracle over one run: feed it events in order, then `finish` at the end of the trace. */
+export interface OracleRun {
+  onEvent(ev: ProtocolEvent, at: number): void;
+  finish(end: ProtocolEvent, at: number): void;
+  readonly violations: Violation[];
+}
+
+export interface Oracle {
+  readonly property: OracleProperty;
+  readonly description: string;
+  start(ctx: OracleContext): OracleRun;
+}
