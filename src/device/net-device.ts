@@ -2,7 +2,7 @@
 // injects packets into receiveq1 and the device transmits what the driver queues on
 // transmitq1, after QEMU hw/net/virtio-net.c (flush_tx, has_buffers, receive).
 
-import { type Process, load, note, store } from '../kernel/index.ts';
+import { type Process, load, note, store, wait } from '../kernel/index.ts';
 import { VIRTIO_F, VIRTIO_NET_F, featureMask } from '../../spec/facts/feature-bits.ts';
 import { VirtioDeviceCore, type KickMode } from './virtio-device.ts';
 import type { DeviceQuirks } from './quirks.ts';
@@ -11,6 +11,7 @@ export const NET_RX = 0;
 export const NET_TX = 1;
 export const VIRTIO_ID_NET = 1;
 export const VIRTIO_NET_S_LINK_UP = 1;
+export const VIRTIO_NET_S_ANNOUNCE = 2;
 
 export interface NetDeviceOptions {
   readonly legacy: boolean;
@@ -21,12 +22,15 @@ export interface NetDeviceOptions {
   readonly quirks: DeviceQuirks;
   /** Packets the peer sends to the guest. */
   readonly rxPackets: number;
+  /** After this many packets the link announces itself once: a configuration change (§5.1.4, §2.5). 0 = never. */
+  readonly announceAfter: number;
 }
 
 export class NetDevice extends VirtioDeviceCore {
   /** Packets received from the peer and not yet placed in an rx buffer (QEMU's net queue). */
   readonly backlog: number[] = [];
   readonly mac = [0x52, 0x54, 0x00, 0x12, 0x34, 0x56];
+  linkStatus = VIRTIO_NET_S_LINK_UP;
 
   constructor(readonly net: NetDeviceOptions) {
     super({
@@ -51,8 +55,13 @@ export class NetDevice extends VirtioDeviceCore {
 
   private configByte(off: number): number {
     if (off < 6) return this.mac[off]!;
-    if (off === 6) return VIRTIO_NET_S_LINK_UP;
+    if (off === 6) return this.linkStatus;
     return 0;
+  }
+
+  protected override activate(): void {
+    super.activate();
+    this.transport.emit('dev.backlog', { q: NET_RX, n: this.backlog.length }); // receiveq1 is fed by the backend
   }
 
   protected override resetDevice(): void {
@@ -123,6 +132,17 @@ export class NetDevice extends VirtioDeviceCore {
       yield note('dev.backlog', { q: NET_RX, n: this.backlog.length });
       yield* this.receiveBacklog();
       this.lock.release();
+      if (seq === this.net.announceAfter) yield* this.announce();
     }
+  }
+
+  /** A configuration change (link announce) once the device is live: InterruptStatus bit 1 (§2.5.1). */
+  private *announce(): Process {
+    yield wait(() => this.activated, 'net.peer.wait_live');
+    yield* this.lock.acquire('net.peer');
+    this.linkStatus |= VIRTIO_NET_S_ANNOUNCE;
+    yield note('dev.configChange', { status: this.linkStatus });
+    yield this.transport.notifyEffect('config', -1);
+    this.lock.release();
   }
 }

@@ -59,8 +59,9 @@ export abstract class VirtioDeviceCore {
     return hasFeature(this.guestFeatures, VIRTIO_F.EVENT_IDX);
   }
 
+  /** A legacy-only device (it does not offer VERSION_1): no FEATURES_OK step (§3.1.2). */
   get legacy(): boolean {
-    return !hasFeature(this.guestFeatures, VIRTIO_F.VERSION_1);
+    return !hasFeature(this.options.hostFeatures, VIRTIO_F.VERSION_1);
   }
 
   /** Handle a kick of queue `q` with the device lock held (QEMU's handle_output). */
@@ -145,7 +146,9 @@ export abstract class VirtioDeviceCore {
     this.activationPending = false;
     this.activated = true;
     this.transport.emit('dev.activate', {});
-    // Firecracker 0899ee51: kicks that came before activation are handled after it.
+    if (this.quirks.dropKicksBeforeActivation) return; // BZ-FC-01: no re-notify after activation
+    // Firecracker 0899ee51: notify every queue after activation, so a kick that came in the
+    // DRIVER_OK→activation window is handled (the driver will not kick again under EVENT_IDX).
     for (let q = 0; q < this.queues.length; q++) if (this.queues[q]!.ready) this.kickPending[q] = true;
   }
 
@@ -182,24 +185,19 @@ export abstract class VirtioDeviceCore {
   /** The ioeventfd worker (async kicks): activation and kicks, one at a time, under the lock. */
   *iothread(): Process {
     for (;;) {
-      yield wait(() => this.lock.free && (this.activationPending || this.kickPending.some(Boolean)), 'dev.iothread.wait');
+      yield wait(() => this.lock.free && (this.activationPending || (this.kickPending.some(Boolean) && (this.activated || this.quirks.dropKicksBeforeActivation))), 'dev.iothread.wait');
       this.lock.holder = 'iothread';
-      if (this.activationPending) {
+      if (!this.activated && this.kickPending.some(Boolean) && this.quirks.dropKicksBeforeActivation) {
+        // BZ-FC-01: an inactive device treats the eventfd as spurious and drains it.
+        const q = this.kickPending.indexOf(true);
+        this.kickPending[q] = false;
+        yield note('dev.kickDropped', { q });
+      } else if (this.activationPending) {
         this.activate();
-      } else if (!this.activated) {
-        if (this.quirks.dropKicksBeforeActivation) {
-          // BZ-FC-01: an inactive device treats the eventfd as spurious and drains it.
-          const q = this.kickPending.indexOf(true);
-          this.kickPending[q] = false;
-          yield note('dev.kickDropped', { q });
-        }
       } else {
         yield* this.runPendingKicks();
       }
       this.lock.release();
-      if (!this.activated && !this.quirks.dropKicksBeforeActivation) {
-        yield wait(() => this.activationPending, 'dev.iothread.waitActivation');
-      }
     }
   }
 

@@ -2,7 +2,8 @@
 // (virtio_dev_probe, §3.1.1) and drivers/net/virtio_net.c (probe, open, start_xmit, NAPI
 // rx and tx polls). Each vCPU runs `cpuMain`: NAPI softirq work first, then queued tasks.
 
-import { type Process, load, note, store, wait } from '../kernel/index.ts';
+import { type Process, load, mmioRead, note, store, wait } from '../kernel/index.ts';
+import { MMIO } from '../../spec/facts/mmio-registers.ts';
 import { STATUS } from '../../spec/facts/status-bits.ts';
 import { VIRTIO_F, VIRTIO_NET_F, featureMask, hasFeature } from '../../spec/facts/feature-bits.ts';
 import type { DmaAllocator } from '../platform/guest-memory.ts';
@@ -96,6 +97,7 @@ export class NetDriver {
     this.tx = yield* m.setupVq(1, this.options.queueSize, eventIdx, this.options.indexWidth);
     if (!this.rx || !this.tx) return yield* this.fail('missing virtqueues');
     this.setupNapi(this.rx, this.tx);
+    m.configChanged = () => this.configChanged();
     m.requestIrq();
     for (let i = 0; i < this.rx.layout.num; i++) yield* this.addRxBuffer(i);
     if (m.quirks.kickBeforeDriverOk) yield* this.kick(this.rx); // BZ-LNX-02: a kick before DRIVER_OK
@@ -106,6 +108,12 @@ export class NetDriver {
       // start_xmit runs when the queue is awake: a free slot (netif_stop_queue until tx completes)
       this.tasks[txCpu]!.push({ ready: () => this.txFree.length > 0, run: () => this.startXmit(seq) });
     }
+  }
+
+  /** `virtnet_config_changed_work`: read the link status (a 16-bit field, 16-bit access: MMIO-DRV-2). */
+  private *configChanged(): Process {
+    const status = yield mmioRead(this.mmio.dev, MMIO.Config + 6, 'drv.config.read_status', 2);
+    yield note('drv.configChanged', { status });
   }
 
   private *fail(reason: string): Process {

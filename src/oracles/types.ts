@@ -25,6 +25,8 @@ export interface OracleContext {
   readonly line: number;
   /** True when stores are buffered (TSO): a store is visible only at its flush. */
   readonly buffered: boolean;
+  /** False when the guest side is a test harness that breaks driver rules on purpose: judge the device only. */
+  readonly judgeDriver: boolean;
 }
 
 /** One oracle over one run: feed it events in order, then `finish` at the end of the trace. */

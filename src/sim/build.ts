@@ -11,6 +11,7 @@ import { NetDevice } from '../device/net-device.ts';
 import { MmioTransportDevice } from '../transport/mmio/mmio-device.ts';
 import { VirtioMmioDriver } from '../driver/virtio-mmio.ts';
 import { NetDriver } from '../driver/net-driver.ts';
+import { statusProber } from '../driver/status-prober.ts';
 import type { SimConfig } from './config.ts';
 
 export interface Simulation {
@@ -41,6 +42,7 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
     kicks: config.kicks,
     quirks: config.device,
     rxPackets: config.rxPackets,
+    announceAfter: config.announceAfter,
   });
   const transport = new MmioTransportDevice(world, irq, DEVICE_LINE, device, config.transport === 'mmio-v1' ? 1 : 2);
   const slot = bus.attach(transport);
@@ -53,11 +55,12 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
     txPackets: config.txPackets,
     napiBudget: config.napiBudget,
   });
-  for (let cpu = 0; cpu < config.cpus; cpu++) {
-    const proc = spawnVcpu(world, irq, cpu, driver.cpuMain(cpu));
-    bus.cpuOf.set(proc, cpu);
+  if (config.workload === 'status-gating') {
+    bus.cpuOf.set(spawnVcpu(world, irq, 0, statusProber(mmio)), 0);
+  } else {
+    for (let cpu = 0; cpu < config.cpus; cpu++) bus.cpuOf.set(spawnVcpu(world, irq, cpu, driver.cpuMain(cpu)), cpu);
   }
   if (config.kicks === 'async') world.spawn('dev.iothread', device.iothread());
-  world.spawn('net.peer', device.peer());
+  if (config.workload === 'net') world.spawn('net.peer', device.peer());
   return { world, memory, irq, device, transport, driver, procNames: world.procs.map((p) => p.name) };
 }

@@ -8,7 +8,11 @@ import type { KickMode } from '../device/virtio-device.ts';
 
 export type TransportProfile = 'mmio-v1' | 'mmio-v2';
 
+/** What the guest runs: the net driver's workload, or the status-gating probe of the device. */
+export type Workload = 'net' | 'status-gating';
+
 export interface SimConfig {
+  readonly workload: Workload;
   readonly transport: TransportProfile;
   readonly eventIdx: boolean;
   readonly memoryModel: MemoryModelName;
@@ -19,6 +23,8 @@ export interface SimConfig {
   readonly indexWidth: number;
   readonly rxPackets: number;
   readonly txPackets: number;
+  /** The peer's link announces (a config change) after this many rx packets; 0 = never. */
+  readonly announceAfter: number;
   readonly napiBudget: number;
   readonly maxSteps: number;
   readonly device: DeviceQuirks;
@@ -26,6 +32,7 @@ export interface SimConfig {
 }
 
 export const DEFAULT_CONFIG: SimConfig = {
+  workload: 'net',
   transport: 'mmio-v2',
   eventIdx: true,
   memoryModel: 'sc',
@@ -35,8 +42,9 @@ export const DEFAULT_CONFIG: SimConfig = {
   indexWidth: 16,
   rxPackets: 6,
   txPackets: 6,
+  announceAfter: 2,
   napiBudget: 2,
-  maxSteps: 20_000,
+  maxSteps: 4_000,
   device: REFERENCE_DEVICE,
   driver: REFERENCE_DRIVER,
 };

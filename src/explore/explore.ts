@@ -1,0 +1,78 @@
+// Search a variant for a violation: many runs under PCT or uniform random schedules
+// (seeded, deterministic), then shrink the first failure and give the command that
+// replays it.
+
+import { ArrayChoiceSource, type ChoiceSource, PctChoiceSource, RandomChoiceSource, encodePath, runSeed } from '../kernel/index.ts';
+import type { SimConfig } from '../sim/config.ts';
+import type { Variant } from '../variants/catalogue.ts';
+import type { Violation } from '../oracles/index.ts';
+import { runOnce, type RunResult } from './run-once.ts';
+import { shrinkFailure } from './shrink.ts';
+
+export type SchedulerName = 'pct' | 'random';
+
+export interface ExploreOptions {
+  readonly runs: number;
+  readonly seed: number;
+  readonly scheduler: SchedulerName;
+  /** PCT bug depth; runs alternate depths 2..pctDepth. */
+  readonly pctDepth?: number;
+  readonly shrink?: boolean;
+  readonly overrides?: Partial<SimConfig>;
+}
+
+export interface Counterexample {
+  readonly violation: Violation;
+  readonly config: SimConfig;
+  readonly path: string;
+  readonly result: RunResult;
+  /** The run (1-based) that found it, and the shrinking effort. */
+  readonly foundAtRun: number;
+  readonly shrinkAttempts: number;
+  readonly replay: string;
+}
+
+export interface ExploreResult {
+  readonly variant: string;
+  readonly verdict: 'pass' | 'violated';
+  readonly runs: number;
+  readonly seed: number;
+  readonly scheduler: SchedulerName;
+  readonly counterexample?: Counterexample;
+}
+
+export function sourceFor(scheduler: SchedulerName, seed: number, run: number, expectedSteps: number, depth = 3): ChoiceSource {
+  const s = runSeed(seed, run);
+  if (scheduler === 'random') return new RandomChoiceSource(s);
+  return new PctChoiceSource(s, { depth: 2 + (run % Math.max(1, depth - 1)), expectedSteps });
+}
+
+export function replayCommand(variant: string, base: SimConfig, config: SimConfig, path: string): string {
+  const extra: string[] = [];
+  if (config.rxPackets !== base.rxPackets) extra.push(`--rx ${config.rxPackets}`);
+  if (config.txPackets !== base.txPackets) extra.push(`--tx ${config.txPackets}`);
+  return `npx virtio-conform run --variant ${variant} ${extra.join(' ')}${extra.length ? ' ' : ''}--replay ${path || '-'}`;
+}
+
+export function explore(variant: Variant, opts: ExploreOptions): ExploreResult {
+  const config = { ...variant.config, ...opts.overrides };
+  const probe = runOnce(config, new ArrayChoiceSource([]));
+  const expectedSteps = Math.max(16, probe.steps);
+  // A run that made no choice is the only run there is: every schedule is the same.
+  const runs = probe.path.length === 0 ? 1 : opts.runs;
+  for (let i = 0; i < runs; i++) {
+    const r = i === 0 && probe.path.length === 0 ? probe : runOnce(config, sourceFor(opts.scheduler, opts.seed, i, expectedSteps, opts.pctDepth));
+    const v = r.violations[0];
+    if (!v) continue;
+    const shrunk = opts.shrink === false ? { config, result: r, attempts: 0 } : shrinkFailure(config, r.path, v.property);
+    const path = encodePath(shrunk.result.path);
+    return {
+      variant: variant.name, verdict: 'violated', runs: i + 1, seed: opts.seed, scheduler: opts.scheduler,
+      counterexample: {
+        violation: shrunk.result.violations[0]!, config: shrunk.config, path, result: shrunk.result,
+        foundAtRun: i + 1, shrinkAttempts: shrunk.attempts, replay: replayCommand(variant.name, variant.config, shrunk.config, path),
+      },
+    };
+  }
+  return { variant: variant.name, verdict: 'pass', runs, seed: opts.seed, scheduler: opts.scheduler };
+}

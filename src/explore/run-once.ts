@@ -1,0 +1,33 @@
+// One run of a configuration under a choice source: build, run, record the path, judge.
+
+import { type ChoiceSource, type KernelRecord, type RunOutcome, RecordingChoiceSource } from '../kernel/index.ts';
+import { buildSimulation, type Simulation } from '../sim/build.ts';
+import type { SimConfig } from '../sim/config.ts';
+import { checkRecords, type OracleContext, type Violation } from '../oracles/index.ts';
+
+export interface RunResult {
+  readonly outcome: RunOutcome;
+  readonly records: readonly KernelRecord[];
+  readonly path: readonly number[];
+  readonly violations: readonly Violation[];
+  readonly steps: number;
+  readonly sim: Simulation;
+}
+
+export function oracleContext(config: SimConfig): OracleContext {
+  return {
+    mmioVersion: config.transport === 'mmio-v1' ? 1 : 2,
+    line: 0,
+    buffered: config.memoryModel === 'tso',
+    judgeDriver: config.workload === 'net',
+  };
+}
+
+export function runOnce(config: SimConfig, source: ChoiceSource): RunResult {
+  const recording = new RecordingChoiceSource(source);
+  const sim = buildSimulation(config, recording);
+  const outcome = sim.world.run();
+  const records = sim.world.trace;
+  const violations = checkRecords(records, oracleContext(config));
+  return { outcome, records, path: recording.path, violations, steps: sim.world.step, sim };
+}

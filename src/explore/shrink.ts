@@ -1,0 +1,67 @@
+// Shrinking a failing run to a minimal one: fewer packets first, then a shorter and
+// smaller path (truncate, delete chunks, lower choices), keeping the same property
+// violated. Every candidate is a real re-run, so the result replays exactly.
+
+import { ArrayChoiceSource } from '../kernel/index.ts';
+import type { SimConfig } from '../sim/config.ts';
+import type { OracleProperty } from '../oracles/index.ts';
+import { runOnce, type RunResult } from './run-once.ts';
+
+export interface Shrunk {
+  readonly config: SimConfig;
+  readonly result: RunResult;
+  readonly attempts: number;
+}
+
+export function shrinkFailure(config: SimConfig, path: readonly number[], property: OracleProperty, maxAttempts = 600): Shrunk {
+  let attempts = 0;
+  let best = { config, result: runOnce(config, new ArrayChoiceSource(path)) };
+  const fails = (r: RunResult) => r.violations[0]?.property === property;
+  if (!fails(best.result)) return { ...best, attempts };
+  const tryCandidate = (c: SimConfig, p: readonly number[]): boolean => {
+    if (attempts >= maxAttempts) return false;
+    attempts++;
+    const r = runOnce(c, new ArrayChoiceSource(p));
+    if (fails(r) && size(c, r) < size(best.config, best.result)) {
+      best = { config: c, result: r };
+      return true;
+    }
+    return false;
+  };
+  for (let improved = true; improved && attempts < maxAttempts;) {
+    improved = false;
+    for (const key of ['rxPackets', 'txPackets'] as const) {
+      for (let n = 0; n < best.config[key]; n++) {
+        if (tryCandidate({ ...best.config, [key]: n }, best.result.path)) { improved = true; break; }
+      }
+    }
+    const p = best.result.path;
+    // Truncate: the shortest prefix (then choice 0 everywhere) that still fails.
+    let lo = 0, hi = p.length;
+    while (lo < hi && attempts < maxAttempts) {
+      const mid = (lo + hi) >> 1;
+      if (tryCandidate(best.config, p.slice(0, mid))) hi = Math.min(mid, best.result.path.length); else lo = mid + 1;
+    }
+    // Delete chunks, halving the chunk size.
+    for (let chunk = Math.max(1, best.result.path.length >> 1); chunk >= 1; chunk >>= 1) {
+      for (let i = 0; i + chunk <= best.result.path.length; i += chunk) {
+        const q = best.result.path;
+        if (tryCandidate(best.config, [...q.slice(0, i), ...q.slice(i + chunk)])) { improved = true; i -= chunk; }
+      }
+    }
+    // Lower single choices towards 0.
+    for (let i = 0; i < best.result.path.length; i++) {
+      const q = best.result.path;
+      if (q[i]! > 0 && tryCandidate(best.config, [...q.slice(0, i), 0, ...q.slice(i + 1)])) improved = true;
+    }
+  }
+  return { ...best, attempts };
+}
+
+/** Smaller is better: an earlier violation, then fewer choices, then smaller choices. */
+function size(_c: SimConfig, r: RunResult): number {
+  let sum = 0;
+  for (const x of r.path) sum += x;
+  const at = r.violations[0]?.at ?? r.records.length;
+  return at * 1e6 + r.path.length * 1e3 + Math.min(sum, 999);
+}

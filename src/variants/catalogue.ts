@@ -1,0 +1,71 @@
+// Named configurations the evidence compares: the reference variants (the spec today,
+// which must pass every property) and the mutants (one real bug each, named after its
+// bug-zoo id, which some property must catch).
+
+import { DEFAULT_CONFIG, type SimConfig } from '../sim/config.ts';
+import { REFERENCE_DEVICE, type DeviceQuirks } from '../device/quirks.ts';
+import { REFERENCE_DRIVER, type DriverQuirks } from '../driver/quirks.ts';
+import type { OracleProperty } from '../oracles/index.ts';
+
+export type VariantKind = 'reference' | 'proposal' | 'mutant';
+
+export interface Variant {
+  readonly name: string;
+  readonly kind: VariantKind;
+  /** Bug-zoo id, for mutants. */
+  readonly bug?: string;
+  readonly expect: 'pass' | 'violate';
+  /** The property expected to catch a mutant. */
+  readonly caughtBy?: OracleProperty;
+  readonly description: string;
+  readonly config: SimConfig;
+}
+
+const base: SimConfig = { ...DEFAULT_CONFIG, memoryModel: 'tso' };
+
+function reference(name: string, description: string, over: Partial<SimConfig>): Variant {
+  return { name, kind: 'reference', expect: 'pass', description, config: { ...base, ...over } };
+}
+
+function mutant(name: string, caughtBy: OracleProperty, description: string,
+  faults: { device?: Partial<DeviceQuirks>; driver?: Partial<DriverQuirks>; config?: Partial<SimConfig> }): Variant {
+  return {
+    name, kind: 'mutant', bug: name.startsWith('BZ-') ? name.replace(/[ab]$/, '') : undefined, expect: 'violate', caughtBy, description,
+    config: {
+      ...base, ...faults.config,
+      device: { ...REFERENCE_DEVICE, ...faults.device },
+      driver: { ...REFERENCE_DRIVER, ...faults.driver },
+    },
+  } as Variant;
+}
+
+export const VARIANTS: readonly Variant[] = [
+  reference('mmio-v2', 'virtio-mmio Version 2, one level line, shared InterruptStatus, EVENT_IDX, synchronous kicks, x86-TSO', {}),
+  reference('mmio-v2-flags', 'mmio-v2 without EVENT_IDX: flag-based suppression (NO_INTERRUPT / NO_NOTIFY)', { eventIdx: false }),
+  reference('mmio-v2-ioeventfd', 'mmio-v2 with asynchronous (ioeventfd-style) kicks and a DRIVER_OK→activation window', { kicks: 'async' }),
+  reference('mmio-v1', 'legacy virtio-mmio Version 1 (GuestPageSize, QueuePFN), EVENT_IDX', { transport: 'mmio-v1' }),
+  reference('mmio-v1-flags', 'legacy virtio-mmio Version 1 without EVENT_IDX', { transport: 'mmio-v1', eventIdx: false }),
+  reference('mmio-v2-status-gating', 'the reference device under the exhaustive (status × byte) Status probe', { workload: 'status-gating', maxSteps: 20_000 }),
+  mutant('BZ-KVT-01', 'P-QUIESCE', 'kvmtool d7d79bd5: device fence between used.idx store and used_event load is only a write barrier (TSO)',
+    { device: { shouldNotifyFence: 'wmb' } }),
+  mutant('BZ-LNX-01', 'P-QUIESCE', 'Linux cbdadbbf: virtio_net re-enables callbacks after napi_complete, racing another CPU; used_event moves backwards',
+    { driver: { enableCbAfterNapiComplete: true }, config: { rxPackets: 10 } }),
+  mutant('BZ-CV-03', 'P-QUIESCE', 'crosvm 52c97d41: device handles one descriptor chain per kick under EVENT_IDX',
+    { device: { onePerKick: true }, config: { kicks: 'async' } }),
+  mutant('BZ-FC-01', 'P-QUIESCE', 'Firecracker 0899ee51: kicks between DRIVER_OK and activation are dropped (ioeventfd)',
+    { device: { dropKicksBeforeActivation: true }, config: { kicks: 'async' } }),
+  mutant('BZ-FC-04', 'P-STATUS', 'Firecracker 2e0b4abd: status write matches only the new bit; bare DRIVER_OK from 0xB stores 0x04 and activates',
+    { device: { statusNewBitOnly: true }, config: { workload: 'status-gating', maxSteps: 20_000 } }),
+  mutant('BZ-LNX-02', 'P-STATUS', 'Linux 52c9cf1a: driver kicks a virtqueue before DRIVER_OK',
+    { driver: { kickBeforeDriverOk: true } }),
+  mutant('BZ-KVT-03a', 'P-ISR', 'kvmtool fe218273 (MMIO analogue): InterruptACK clears InterruptStatus but leaves the line asserted',
+    { device: { ackKeepsLine: true } }),
+  mutant('BZ-KVT-03b', 'P-ISR', 'kvmtool fe218273 (MMIO analogue): InterruptACK clears every bit, not only the written ones',
+    { device: { ackClearsAll: true } }),
+  mutant('ack-after-process', 'P-QUIESCE', 'vm_interrupt acks InterruptStatus after scanning the queues instead of before (§4.3 analysis)',
+    { driver: { ackAfterProcess: true } }),
+];
+
+export function variantByName(name: string): Variant | undefined {
+  return VARIANTS.find((v) => v.name === name);
+}
