@@ -205,16 +205,19 @@ export class World {
         this.advance(p, 0);
         return;
       case 'setIrq':
+        this.drain(p); // injecting an interrupt takes locks on the host: serialising
         this.record({ kind: 'effect', step: this.step, proc: p.index, effect: e, result: undefined });
         this.options.bus.setIrq(p.index, e.line, e.level);
         this.advance(p, 0);
         return;
       case 'sendMsi':
+        this.drain(p);
         this.record({ kind: 'effect', step: this.step, proc: p.index, effect: e, result: undefined });
         this.options.bus.sendMsi(p.index, e.addr, e.data);
         this.advance(p, 0);
         return;
       case 'locked':
+        this.drain(p); // taking the device lock is a locked instruction: serialising
         this.record({ kind: 'effect', step: this.step, proc: p.index, effect: e, result: undefined });
         e.run();
         this.advance(p, 0);

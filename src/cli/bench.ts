@@ -1,0 +1,58 @@
+// The benchmark: effects per second of the reference net workload with every oracle on,
+// and for each mutant the runs (and time) PCT and uniform random need to find it, over
+// several seeds, measured in the same process.
+
+import { VARIANTS, variantByName } from '../variants/catalogue.ts';
+import { explore, sourceFor } from '../explore/explore.ts';
+import { runOnce } from '../explore/run-once.ts';
+import { ArrayChoiceSource } from '../kernel/index.ts';
+import { now } from './clock.ts';
+
+export interface BenchResults {
+  readonly node: string;
+  readonly effectsPerSecond: number;
+  readonly stepsPerSecond: number;
+  readonly workload: { variant: string; runs: number; effects: number; steps: number; ms: number };
+  readonly mutants: { variant: string; scheduler: 'pct' | 'random'; seeds: number; found: number; medianRuns: number | null; meanRuns: number | null; runsPerSeed: (number | null)[]; ms: number }[];
+}
+
+export function runBench(maxRuns: number, progress: (line: string) => void): BenchResults {
+  const ref = variantByName('mmio-v2')!;
+  const probe = runOnce(ref.config, new ArrayChoiceSource([]));
+  let effects = 0, steps = 0;
+  const runs = 400;
+  const t = now();
+  for (let i = 0; i < runs; i++) {
+    const r = runOnce(ref.config, sourceFor('random', 7, i, probe.steps));
+    for (const rec of r.records) if (rec.kind === 'effect') effects++;
+    steps += r.steps;
+  }
+  const ms = now() - t;
+  progress(`workload: ${effects} effects in ${Math.round(ms)} ms\n`);
+  const mutants: BenchResults['mutants'] = [];
+  const seeds = [1, 2, 3, 4, 5];
+  for (const v of VARIANTS.filter((x) => x.kind === 'mutant')) {
+    for (const scheduler of ['pct', 'random'] as const) {
+      const t0 = now();
+      const runsPerSeed = seeds.map((seed) => {
+        const r = explore(v, { runs: maxRuns, seed, scheduler, shrink: false });
+        return r.verdict === 'violated' ? r.runs : null;
+      });
+      const found = runsPerSeed.filter((x): x is number => x !== null).sort((a, b) => a - b);
+      mutants.push({
+        variant: v.name, scheduler, seeds: seeds.length, found: found.length,
+        medianRuns: found.length ? found[Math.floor(found.length / 2)]! : null,
+        meanRuns: found.length ? found.reduce((a, b) => a + b, 0) / found.length : null,
+        runsPerSeed, ms: Math.round(now() - t0),
+      });
+      progress(`${v.name} ${scheduler}: runs-to-detect per seed ${JSON.stringify(runsPerSeed)}\n`);
+    }
+  }
+  return {
+    node: process.version,
+    effectsPerSecond: effects / (ms / 1000),
+    stepsPerSecond: steps / (ms / 1000),
+    workload: { variant: ref.name, runs, effects, steps, ms: Math.round(ms) },
+    mutants,
+  };
+}

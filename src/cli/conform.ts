@@ -1,0 +1,47 @@
+// The main job's table: every variant explored with the same seed and budget, expected
+// verdict against actual, the property that caught each mutant, runs and time.
+
+import type { Variant } from '../variants/catalogue.ts';
+import { explore, type SchedulerName } from '../explore/explore.ts';
+import { elapsedMs, now } from './clock.ts';
+
+export interface ConformRow {
+  readonly variant: string;
+  readonly kind: string;
+  readonly expected: string;
+  readonly verdict: string;
+  readonly property: string;
+  readonly summary: string;
+  readonly runs: number;
+  readonly steps: number | null;
+  readonly ms: number;
+  readonly ok: boolean;
+}
+
+export function conformTable(
+  variants: readonly Variant[],
+  opts: { runs: number; seed: number; scheduler: SchedulerName },
+  progress: (line: string) => void,
+): { text: string; ok: boolean; rows: ConformRow[] } {
+  const rows: ConformRow[] = [];
+  for (const [i, v] of variants.entries()) {
+    progress(`[${i + 1}/${variants.length}] ${v.name} …\n`);
+    const t = now();
+    const r = explore(v, { runs: opts.runs, seed: opts.seed, scheduler: opts.scheduler });
+    const c = r.counterexample;
+    rows.push({
+      variant: v.name, kind: v.kind, expected: v.expect, verdict: r.verdict,
+      property: c?.violation.property ?? '', summary: c?.violation.summary ?? '',
+      runs: r.runs, steps: c?.result.steps ?? null, ms: elapsedMs(t), ok: (v.expect === 'pass') === (r.verdict === 'pass'),
+    });
+  }
+  const header = ['variant', 'kind', 'expected', 'verdict', 'property', 'runs', 'cex steps', 'time', ''];
+  const body = rows.map((r) => [r.variant, r.kind, r.expected, r.verdict, r.property || '—', String(r.runs), r.steps === null ? '—' : String(r.steps), `${(r.ms / 1000).toFixed(1)}s`, r.ok ? 'ok' : 'MISMATCH']);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const ok = rows.every((r) => r.ok);
+  const lines = [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt), '',
+    `${rows.filter((r) => r.ok).length} of ${rows.length} variants as expected (${opts.scheduler}, ${opts.runs} runs, seed ${opts.seed})${ok ? '' : ' — MISMATCHES above'}`];
+  for (const r of rows) if (r.verdict === 'violated') lines.push(`  ${r.variant}: ${r.property} ${r.summary}`);
+  return { text: `${lines.join('\n')}\n`, ok, rows };
+}

@@ -1,0 +1,128 @@
+// The `virtio-conform` command line: run, variants, conform, bench. Exit 0 when a
+// verdict matches the variant's expectation, 1 when not, 2 on bad input.
+
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { VARIANTS, variantByName, type Variant } from '../variants/catalogue.ts';
+import { explore, replayCommand, type ExploreResult } from '../explore/explore.ts';
+import { runOnce } from '../explore/run-once.ts';
+import { ArrayChoiceSource, decodePath, encodePath, PathSyntaxError } from '../kernel/index.ts';
+import { renderResult, resultJson } from './render.ts';
+import { conformTable } from './conform.ts';
+import { runBench } from './bench.ts';
+import { toTraceEvents, writeJsonl } from '../trace/jsonl.ts';
+
+class UsageError extends Error {}
+
+function int(name: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(value)}`);
+    return n;
+  };
+}
+
+function variantOrFail(name: string): Variant {
+  const v = variantByName(name);
+  if (!v) throw new UsageError(`unknown variant ${JSON.stringify(name)}; \`virtio-conform variants\` lists them`);
+  return v;
+}
+
+function matches(v: Variant, r: ExploreResult): boolean {
+  return (v.expect === 'pass') === (r.verdict === 'pass');
+}
+
+const program = new Command('virtio-conform')
+  .description('Property-based conformance suite for the virtio device/driver protocol')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+program.command('run')
+  .description('explore one variant for violations; exit 0 when the verdict matches its expectation')
+  .option('--variant <name>', 'variant to run (see `variants`)', 'mmio-v2')
+  .option('--runs <n>', 'schedules to try', int('--runs', 1), 300)
+  .option('--seed <n>', 'seed of the schedule source', int('--seed', 0), 1)
+  .addOption(new Option('--scheduler <name>', 'schedule source').choices(['pct', 'random']).default('pct'))
+  .option('--replay <path>', 'replay one recorded path (as printed by a counterexample) instead of exploring')
+  .option('--rx <n>', 'rx packets (override)', int('--rx', 0))
+  .option('--tx <n>', 'tx packets (override)', int('--tx', 0))
+  .option('--trace <file>', 'write the counterexample (or replayed) trace as JSON lines')
+  .option('--json', 'machine-readable verdict')
+  .action((o: { variant: string; runs: number; seed: number; scheduler: 'pct' | 'random'; replay?: string; rx?: number; tx?: number; trace?: string; json?: boolean }) => {
+    const v = variantOrFail(o.variant);
+    const overrides = { ...(o.rx !== undefined ? { rxPackets: o.rx } : {}), ...(o.tx !== undefined ? { txPackets: o.tx } : {}) };
+    let result: ExploreResult;
+    if (o.replay !== undefined) {
+      const path = o.replay === '-' ? [] : decodePath(o.replay);
+      const config = { ...v.config, ...overrides };
+      const r = runOnce(config, new ArrayChoiceSource(path));
+      const violation = r.violations[0];
+      const encoded = encodePath(r.path);
+      result = violation
+        ? { variant: v.name, verdict: 'violated', runs: 1, seed: o.seed, scheduler: o.scheduler, counterexample: { violation, config, path: encoded, result: r, foundAtRun: 1, shrinkAttempts: 0, replay: replayCommand(v.name, v.config, config, encoded) } }
+        : { variant: v.name, verdict: 'pass', runs: 1, seed: o.seed, scheduler: o.scheduler };
+      if (o.trace) writeTrace(o.trace, toTraceEvents(r.records, r.sim.procNames));
+    } else {
+      result = explore(v, { runs: o.runs, seed: o.seed, scheduler: o.scheduler, overrides });
+      const c = result.counterexample;
+      if (o.trace && c) writeTrace(o.trace, toTraceEvents(c.result.records, c.result.sim.procNames));
+    }
+    process.stdout.write(o.json ? `${JSON.stringify(resultJson(result))}\n` : `${renderResult(result, v.expect)}\n`);
+    process.exitCode = matches(v, result) ? 0 : 1;
+  });
+
+program.command('variants')
+  .description('list the variants and mutants with their expectation')
+  .option('--json', 'machine-readable list')
+  .action((o: { json?: boolean }) => {
+    if (o.json) {
+      const list = VARIANTS.map((v) => ({ name: v.name, kind: v.kind, ...(v.bug ? { bug: v.bug } : {}), expect: v.expect }));
+      process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+      return;
+    }
+    for (const v of VARIANTS) {
+      process.stdout.write(`${v.name.padEnd(24)}${v.kind.padEnd(11)}expect ${v.expect.padEnd(8)}${v.description}\n`);
+    }
+  });
+
+program.command('conform')
+  .description('the main job: every variant, a table of expected vs. actual verdicts')
+  .option('--runs <n>', 'schedules per variant', int('--runs', 1), 300)
+  .option('--seed <n>', 'seed', int('--seed', 0), 1)
+  .addOption(new Option('--scheduler <name>', 'schedule source').choices(['pct', 'random']).default('pct'))
+  .option('--json', 'machine-readable results')
+  .action((o: { runs: number; seed: number; scheduler: 'pct' | 'random'; json?: boolean }) => {
+    const { text, ok, rows } = conformTable(VARIANTS, o, (line) => { if (!o.json) process.stderr.write(line); });
+    process.stdout.write(o.json ? `${JSON.stringify(rows, null, 2)}\n` : text);
+    process.exitCode = ok ? 0 : 1;
+  });
+
+program.command('bench')
+  .description('measure effects per second and runs-to-detect (PCT vs uniform random); writes JSON')
+  .option('--out <file>', 'where to write the results', 'bench/results.json')
+  .option('--runs <n>', 'max runs per mutant and scheduler', int('--runs', 1), 2000)
+  .action((o: { out: string; runs: number }) => {
+    const results = runBench(o.runs, (line) => process.stderr.write(line));
+    mkdirSync(dirname(o.out), { recursive: true });
+    writeFileSync(o.out, `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`wrote ${o.out}: ${Math.round(results.effectsPerSecond).toLocaleString('en-US')} effects/s\n`);
+  });
+
+function writeTrace(file: string, events: Parameters<typeof writeJsonl>[0]): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, writeJsonl(events));
+}
+
+try {
+  program.parse(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode === 0 ? 0 : 2;
+  } else if (err instanceof UsageError || err instanceof PathSyntaxError) {
+    process.stderr.write(`virtio-conform: ${err.message}\n`);
+    process.exitCode = 2;
+  } else {
+    throw err;
+  }
+}

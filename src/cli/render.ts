@@ -1,0 +1,37 @@
+// How a verdict reads for a person: summary, the replay command first, then the shrunk
+// trace as a sequence chart with the offending step marked, then the explanation.
+
+import type { ExploreResult } from '../explore/explore.ts';
+import { renderSequenceChart } from '../trace/sequence-chart.ts';
+
+export function renderResult(r: ExploreResult, expect: 'pass' | 'violate'): string {
+  const c = r.counterexample;
+  if (!c) return `${r.variant}: pass — no violation in ${r.runs} runs (${r.scheduler}, seed ${r.seed}); expected ${expect}.`;
+  const v = c.violation;
+  const lines = [
+    `${r.variant}: ${v.requirements.join(', ') || '—'} violated (${v.property}): ${v.summary}`,
+    `Replay: ${c.replay}`,
+    `Found at run ${c.foundAtRun} (${r.scheduler}, seed ${r.seed}); shrunk in ${c.shrinkAttempts} re-runs to ${c.result.steps} steps, ${c.result.path.length} choices, ${c.config.rxPackets} rx / ${c.config.txPackets} tx packets.`,
+    '',
+    renderSequenceChart(c.result.records, c.result.sim.procNames, { mark: v.at, regVersion: c.config.transport === 'mmio-v1' ? 1 : 2, maxRows: 60 }),
+    '',
+    v.explanation,
+  ];
+  return lines.join('\n');
+}
+
+export function resultJson(r: ExploreResult): object {
+  const c = r.counterexample;
+  return {
+    variant: r.variant,
+    verdict: r.verdict,
+    property: c?.violation.property ?? null,
+    requirements: c?.violation.requirements ?? [],
+    summary: c?.violation.summary ?? null,
+    runs: r.runs,
+    seed: r.seed,
+    scheduler: r.scheduler,
+    replay: c?.replay ?? null,
+    steps: c?.result.steps ?? null,
+  };
+}
