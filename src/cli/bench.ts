@@ -35,7 +35,7 @@ export function runBench(maxRuns: number, progress: (line: string) => void): Ben
     for (const scheduler of ['pct', 'random'] as const) {
       const t0 = now();
       const runsPerSeed = seeds.map((seed) => {
-        const r = explore(v, { runs: maxRuns, seed, scheduler, shrink: false });
+        const r = explore(v, { runs: maxRuns, seed, scheduler, shrink: false, corpus: false });
         return r.verdict === 'violated' ? r.runs : null;
       });
       const found = runsPerSeed.filter((x): x is number => x !== null).sort((a, b) => a - b);

@@ -11,7 +11,8 @@ export function renderResult(r: ExploreResult, expect: 'pass' | 'violate'): stri
   const lines = [
     `${r.variant}: ${v.requirements.join(', ') || '—'} violated (${v.property}): ${v.summary}`,
     `Replay: ${c.replay}`,
-    `Found at run ${c.foundAtRun} (${r.scheduler}, seed ${r.seed}); shrunk in ${c.shrinkAttempts} re-runs to ${c.result.steps} steps, ${c.result.path.length} choices, ${c.config.rxPackets} rx / ${c.config.txPackets} tx packets.`,
+    c.fromCorpus ? `Found by replaying known counterexample ${c.foundAtRun} of this variant's regression corpus.` : `Found at run ${c.foundAtRun} (${r.scheduler}, seed ${r.seed}); shrunk in ${c.shrinkAttempts} re-runs to ${c.result.steps} steps, ${c.result.path.length} choices, ${c.config.rxPackets} rx / ${c.config.txPackets} tx packets.`,
+    `Counterexample: ${c.result.steps} steps, ${c.result.records.length} trace events.`,
     '',
     renderSequenceChart(c.result.records, c.result.sim.procNames, { mark: v.at, regVersion: c.config.transport === 'mmio-v1' ? 1 : 2, maxRows: 60 }),
     '',

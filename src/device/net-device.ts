@@ -22,8 +22,8 @@ export interface NetDeviceOptions {
   readonly quirks: DeviceQuirks;
   /** Packets the peer sends to the guest. */
   readonly rxPackets: number;
-  /** After this many packets the link announces itself once: a configuration change (§5.1.4, §2.5). 0 = never. */
-  readonly announceAfter: number;
+  /** After every this many packets the link announces itself: a configuration change (§5.1.4, §2.5). 0 = never. */
+  readonly announceEvery: number;
 }
 
 export class NetDevice extends VirtioDeviceCore {
@@ -132,7 +132,7 @@ export class NetDevice extends VirtioDeviceCore {
       yield note('dev.backlog', { q: NET_RX, n: this.backlog.length });
       yield* this.receiveBacklog();
       this.lock.release();
-      if (seq === this.net.announceAfter) yield* this.announce();
+      if (this.net.announceEvery > 0 && seq % this.net.announceEvery === 0) yield* this.announce();
     }
   }
 
@@ -140,7 +140,7 @@ export class NetDevice extends VirtioDeviceCore {
   private *announce(): Process {
     yield wait(() => this.activated, 'net.peer.wait_live');
     yield* this.lock.acquire('net.peer');
-    this.linkStatus |= VIRTIO_NET_S_ANNOUNCE;
+    this.linkStatus ^= VIRTIO_NET_S_ANNOUNCE;
     yield note('dev.configChange', { status: this.linkStatus });
     yield this.transport.notifyEffect('config', -1);
     this.lock.release();

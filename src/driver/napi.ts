@@ -2,7 +2,7 @@
 // per-CPU poll lists, and `virtqueue_napi_schedule` / `virtqueue_napi_complete` from
 // drivers/net/virtio_net.c — the re-enable + barrier + re-check pattern of §2.7.14.
 
-import { type Process, cmpxchg, load, note } from '../kernel/index.ts';
+import { type Process, cmpxchg, load, note, rmw, store } from '../kernel/index.ts';
 import type { Vring } from './vring.ts';
 
 const NAPI_SCHED = 1;
@@ -17,6 +17,20 @@ export class NapiScheduler {
   readonly pollList: Napi[][];
   constructor(cpus: number) {
     this.pollList = Array.from({ length: cpus }, () => []);
+  }
+
+  /** A new NAPI instance starts disabled: SCHED held, so no poll runs before `enable` (netif_napi_add). */
+  *init(napi: Napi): Process {
+    yield store(napi.stateAddr, 4, NAPI_SCHED, `drv.${napi.name}.init`);
+  }
+
+  /**
+   * `virtnet_napi_enable`: `napi_enable` releases SCHED, then a schedule picks up anything
+   * that arrived while it was disabled (its callbacks could not schedule it then).
+   */
+  *enable(napi: Napi, vq: Vring, cpu: number): Process {
+    yield rmw(napi.stateAddr, 4, 'andNot', NAPI_SCHED | NAPI_MISSED, `drv.${napi.name}.enable`);
+    yield* this.schedule(napi, vq, cpu);
   }
 
   /** `napi_schedule_prep`: take ownership (SCHED), or mark MISSED if someone owns it. */

@@ -97,12 +97,20 @@ export class NetDriver {
     this.tx = yield* m.setupVq(1, this.options.queueSize, eventIdx, this.options.indexWidth);
     if (!this.rx || !this.tx) return yield* this.fail('missing virtqueues');
     this.setupNapi(this.rx, this.tx);
+    // BZ-LNX-01 is the 2013 driver: its disable_cb only wrote the avail flag (no used_event hack).
+    this.rx.disableSetsFlagOnly = this.tx.disableSetsFlagOnly = m.quirks.enableCbAfterNapiComplete;
+    yield* this.napi.init(this.rxNapi);
+    yield* this.napi.init(this.txNapi);
     m.configChanged = () => this.configChanged();
     m.requestIrq();
     for (let i = 0; i < this.rx.layout.num; i++) yield* this.addRxBuffer(i);
     if (m.quirks.kickBeforeDriverOk) yield* this.kick(this.rx); // BZ-LNX-02: a kick before DRIVER_OK
     yield* this.addStatus(STATUS.DRIVER_OK); // step 8: virtio_device_ready
-    yield* this.kick(this.rx); // virtnet_open: try_fill_recv kicks (STATUS-DRV-10: only now)
+    // virtnet_open: try_fill_recv kicks (STATUS-DRV-10: only now), then enables NAPI — the
+    // rx ring is not shared with a NAPI poll on another CPU until then.
+    yield* this.kick(this.rx);
+    yield* this.napi.enable(this.rxNapi, this.rx, 0);
+    yield* this.napi.enable(this.txNapi, this.tx, 0);
     const txCpu = this.options.cpus > 1 ? 1 : 0;
     for (let seq = 1; seq <= this.options.txPackets; seq++) {
       // start_xmit runs when the queue is awake: a free slot (netif_stop_queue until tx completes)

@@ -25,6 +25,8 @@ export class Vring {
   readonly next: number[];
   readonly mask: number;
   readonly width: number;
+  /** Linux before 2017: disable_cb only sets the avail flag, which a device ignores under EVENT_IDX. */
+  disableSetsFlagOnly = false;
   /** The callback `vring_interrupt` runs (`skb_recv_done`, `skb_xmit_done`). */
   callback: ((cpu: number) => Process) | undefined;
 
@@ -119,7 +121,7 @@ export class Vring {
     if (this.availFlagsShadow & VIRTQ_AVAIL_F_NO_INTERRUPT) return;
     this.availFlagsShadow |= VIRTQ_AVAIL_F_NO_INTERRUPT;
     if (this.eventTriggered) return; // the device already fired; it will not fire again
-    if (this.eventIdx) yield store(splitRing.usedEvent(avail, num), 2, 0, `drv.vq${this.index}.store_used_event_off`);
+    if (this.eventIdx && !this.disableSetsFlagOnly) yield store(splitRing.usedEvent(avail, num), 2, 0, `drv.vq${this.index}.store_used_event_off`);
     else yield store(splitRing.availFlags(avail), 2, this.availFlagsShadow, `drv.vq${this.index}.store_avail_flags`);
   }
 

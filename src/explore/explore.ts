@@ -2,7 +2,7 @@
 // (seeded, deterministic), then shrink the first failure and give the command that
 // replays it.
 
-import { ArrayChoiceSource, type ChoiceSource, PctChoiceSource, RandomChoiceSource, encodePath, runSeed } from '../kernel/index.ts';
+import { ArrayChoiceSource, type ChoiceSource, PctChoiceSource, RandomChoiceSource, decodePath, encodePath, runSeed, trimPath } from '../kernel/index.ts';
 import type { SimConfig } from '../sim/config.ts';
 import type { Variant } from '../variants/catalogue.ts';
 import type { Violation } from '../oracles/index.ts';
@@ -19,6 +19,8 @@ export interface ExploreOptions {
   readonly pctDepth?: number;
   readonly shrink?: boolean;
   readonly overrides?: Partial<SimConfig>;
+  /** Replay the variant's known counterexamples first (default true; benchmarks turn it off). */
+  readonly corpus?: boolean;
 }
 
 export interface Counterexample {
@@ -30,6 +32,8 @@ export interface Counterexample {
   readonly foundAtRun: number;
   readonly shrinkAttempts: number;
   readonly replay: string;
+  /** Found by replaying the variant's regression corpus, not by this search. */
+  readonly fromCorpus?: boolean;
 }
 
 export interface ExploreResult {
@@ -56,6 +60,19 @@ export function replayCommand(variant: string, base: SimConfig, config: SimConfi
 
 export function explore(variant: Variant, opts: ExploreOptions): ExploreResult {
   const config = { ...variant.config, ...opts.overrides };
+  if (opts.corpus !== false && Object.keys(opts.overrides ?? {}).length === 0) {
+    for (const [i, reg] of (variant.regressions ?? []).entries()) {
+      const regConfig = { ...config, ...reg.overrides };
+      const r = runOnce(regConfig, new ArrayChoiceSource(decodePath(reg.path)));
+      const v = r.violations[0];
+      if (!v) continue;
+      const path = encodePath(trimPath(r.path));
+      return {
+        variant: variant.name, verdict: 'violated', runs: i + 1, seed: opts.seed, scheduler: opts.scheduler,
+        counterexample: { violation: v, config: regConfig, path, result: r, foundAtRun: i + 1, shrinkAttempts: 0, replay: replayCommand(variant.name, variant.config, regConfig, path), fromCorpus: true },
+      };
+    }
+  }
   const probe = runOnce(config, new ArrayChoiceSource([]));
   const expectedSteps = Math.max(16, probe.steps);
   // A run that made no choice is the only run there is: every schedule is the same.
@@ -65,7 +82,7 @@ export function explore(variant: Variant, opts: ExploreOptions): ExploreResult {
     const v = r.violations[0];
     if (!v) continue;
     const shrunk = opts.shrink === false ? { config, result: r, attempts: 0 } : shrinkFailure(config, r.path, v.property);
-    const path = encodePath(shrunk.result.path);
+    const path = encodePath(trimPath(shrunk.result.path));
     return {
       variant: variant.name, verdict: 'violated', runs: i + 1, seed: opts.seed, scheduler: opts.scheduler,
       counterexample: {

@@ -111,3 +111,47 @@ export class RecordingChoiceSource implements ChoiceSource {
     return c;
   }
 }
+
+/**
+ * PCT with explicit parameters instead of a seed: `priorities[i]` is the priority of the
+ * i-th agent in order of first appearance, and at each step in `changePoints` the agent
+ * about to run drops below all others. Plain data, so fast-check can generate and shrink
+ * it (fewer change points, earlier steps, flatter priorities).
+ */
+export class ScriptedPctSource implements ChoiceSource {
+  private readonly order = new Map<number, number>();
+  private readonly lowered = new Map<number, number>();
+  private nextChange = 0;
+  private readonly changes: number[];
+  constructor(private readonly priorities: readonly number[], changePoints: readonly number[]) {
+    this.changes = [...changePoints].sort((a, b) => a - b);
+  }
+  private priorityOf(code: number): number {
+    const low = this.lowered.get(code);
+    if (low !== undefined) return low;
+    let i = this.order.get(code);
+    if (i === undefined) {
+      i = this.order.size;
+      this.order.set(code, i);
+    }
+    return (this.priorities[i] ?? 0) * 1024 - i; // ties: the earlier agent wins
+  }
+  private best(codes: Int32Array, n: number): number {
+    let best = 0;
+    let bestP = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const p = this.priorityOf(codes[i]!);
+      if (p > bestP) { bestP = p; best = i; }
+    }
+    return best;
+  }
+  choose(codes: Int32Array, n: number, step: number): number {
+    let b = this.best(codes, n);
+    while (this.nextChange < this.changes.length && this.changes[this.nextChange]! <= step) {
+      this.lowered.set(codes[b]!, -1e9 - this.nextChange);
+      this.nextChange++;
+      b = this.best(codes, n);
+    }
+    return b;
+  }
+}

@@ -8,6 +8,13 @@ export function encodePath(path: readonly number[]): string {
   return s;
 }
 
+/** Trailing zeros are implied: a source that runs out of choices takes choice 0. */
+export function trimPath(path: readonly number[]): number[] {
+  let end = path.length;
+  while (end > 0 && path[end - 1] === 0) end--;
+  return path.slice(0, end);
+}
+
 export class PathSyntaxError extends Error {}
 
 export function decodePath(text: string): number[] {

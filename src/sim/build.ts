@@ -42,7 +42,7 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
     kicks: config.kicks,
     quirks: config.device,
     rxPackets: config.rxPackets,
-    announceAfter: config.announceAfter,
+    announceEvery: config.announceEvery,
   });
   const transport = new MmioTransportDevice(world, irq, DEVICE_LINE, device, config.transport === 'mmio-v1' ? 1 : 2);
   const slot = bus.attach(transport);

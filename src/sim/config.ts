@@ -23,8 +23,8 @@ export interface SimConfig {
   readonly indexWidth: number;
   readonly rxPackets: number;
   readonly txPackets: number;
-  /** The peer's link announces (a config change) after this many rx packets; 0 = never. */
-  readonly announceAfter: number;
+  /** The peer's link announces (a config change) after every this many rx packets; 0 = never. */
+  readonly announceEvery: number;
   readonly napiBudget: number;
   readonly maxSteps: number;
   readonly device: DeviceQuirks;
@@ -42,7 +42,7 @@ export const DEFAULT_CONFIG: SimConfig = {
   indexWidth: 16,
   rxPackets: 6,
   txPackets: 6,
-  announceAfter: 2,
+  announceEvery: 3,
   napiBudget: 2,
   maxSteps: 4_000,
   device: REFERENCE_DEVICE,

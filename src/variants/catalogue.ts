@@ -19,6 +19,17 @@ export interface Variant {
   readonly caughtBy?: OracleProperty;
   readonly description: string;
   readonly config: SimConfig;
+  /**
+   * Known counterexamples (a regression corpus, as fuzzers keep one): replayed before any
+   * search, so a bug once found is never missed again. Benchmarks search without them.
+   */
+  readonly regressions?: readonly Regression[];
+}
+
+export interface Regression {
+  readonly overrides: Partial<SimConfig>;
+  readonly path: string;
+  readonly note: string;
 }
 
 const base: SimConfig = { ...DEFAULT_CONFIG, memoryModel: 'tso' };
@@ -28,9 +39,10 @@ function reference(name: string, description: string, over: Partial<SimConfig>):
 }
 
 function mutant(name: string, caughtBy: OracleProperty, description: string,
-  faults: { device?: Partial<DeviceQuirks>; driver?: Partial<DriverQuirks>; config?: Partial<SimConfig> }): Variant {
+  faults: { device?: Partial<DeviceQuirks>; driver?: Partial<DriverQuirks>; config?: Partial<SimConfig>; regressions?: Regression[] }): Variant {
   return {
     name, kind: 'mutant', bug: name.startsWith('BZ-') ? name.replace(/[ab]$/, '') : undefined, expect: 'violate', caughtBy, description,
+    ...(faults.regressions ? { regressions: faults.regressions } : {}),
     config: {
       ...base, ...faults.config,
       device: { ...REFERENCE_DEVICE, ...faults.device },
@@ -48,8 +60,16 @@ export const VARIANTS: readonly Variant[] = [
   reference('mmio-v2-status-gating', 'the reference device under the exhaustive (status × byte) Status probe', { workload: 'status-gating', maxSteps: 20_000 }),
   mutant('BZ-KVT-01', 'P-QUIESCE', 'kvmtool d7d79bd5: device fence between used.idx store and used_event load is only a write barrier (TSO)',
     { device: { shouldNotifyFence: 'wmb' } }),
-  mutant('BZ-LNX-01', 'P-QUIESCE', 'Linux cbdadbbf: virtio_net re-enables callbacks after napi_complete, racing another CPU; used_event moves backwards',
-    { driver: { enableCbAfterNapiComplete: true }, config: { rxPackets: 10 } }),
+  mutant('BZ-LNX-01', 'P-QUIESCE', 'Linux cbdadbbf (3.11-era driver): virtio_net re-enables callbacks after napi_complete, racing another CPU; used_event moves backwards',
+    {
+      driver: { enableCbAfterNapiComplete: true },
+      config: { memoryModel: 'sc', rxPackets: 8, announceEvery: 1, napiBudget: 1 },
+      regressions: [{
+        overrides: { rxPackets: 1, txPackets: 4 },
+        path: '00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000011111111111111111111111111112222231111111111111111111111111111111111111111111122222311111111111111111111111111111111111111111111222223111111111111112222222222222222222322',
+        note: 'PCT depth 4, seed 2, run 1119, shrunk: vCPU0 stalls between napi_complete and its used_event store while vCPU1 polls tx three times',
+      }],
+    }),
   mutant('BZ-CV-03', 'P-QUIESCE', 'crosvm 52c97d41: device handles one descriptor chain per kick under EVENT_IDX',
     { device: { onePerKick: true }, config: { kicks: 'async' } }),
   mutant('BZ-FC-01', 'P-QUIESCE', 'Firecracker 0899ee51: kicks between DRIVER_OK and activation are dropped (ioeventfd)',
@@ -61,7 +81,7 @@ export const VARIANTS: readonly Variant[] = [
   mutant('BZ-KVT-03a', 'P-ISR', 'kvmtool fe218273 (MMIO analogue): InterruptACK clears InterruptStatus but leaves the line asserted',
     { device: { ackKeepsLine: true } }),
   mutant('BZ-KVT-03b', 'P-ISR', 'kvmtool fe218273 (MMIO analogue): InterruptACK clears every bit, not only the written ones',
-    { device: { ackClearsAll: true } }),
+    { device: { ackClearsAll: true }, config: { announceEvery: 1 } }),
   mutant('ack-after-process', 'P-QUIESCE', 'vm_interrupt acks InterruptStatus after scanning the queues instead of before (§4.3 analysis)',
     { driver: { ackAfterProcess: true } }),
 ];
