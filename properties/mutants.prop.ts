@@ -6,13 +6,17 @@ import fc from 'fast-check';
 import { VARIANTS } from '../src/variants/catalogue.ts';
 import { runOnce, type RunResult } from '../src/explore/run-once.ts';
 import { shrinkFailure } from '../src/explore/shrink.ts';
-import { ArrayChoiceSource, encodePath } from '../src/kernel/index.ts';
+import { ArrayChoiceSource, decodePath, encodePath } from '../src/kernel/index.ts';
+import { REFERENCE_DEVICE } from '../src/device/quirks.ts';
+import { REFERENCE_DRIVER } from '../src/driver/quirks.ts';
 import { pctSchedule, sourceOf } from './arbitraries/schedule.arb.ts';
 
 const mutants = VARIANTS.filter((v) => v.kind === 'mutant');
+const searchable = mutants.filter((m) => !m.regressions);
+const pinned = mutants.filter((m) => m.regressions);
 
 describe('bug-zoo mutants are caught with a shrunk, replayable counterexample', () => {
-  it.each(mutants.map((m) => [m.name, m] as const))('%s', (_name, m) => {
+  it.each(searchable.map((m) => [m.name, m] as const))('%s is found by search', (_name, m) => {
     let failing: RunResult | undefined;
     const out = fc.check(
       fc.property(pctSchedule(1200), (schedule) => {
@@ -32,5 +36,17 @@ describe('bug-zoo mutants are caught with a shrunk, replayable counterexample', 
     expect(encodePath(replay.path)).toBe(encodePath(shrunk.result.path));
     expect(replay.records.length).toBe(shrunk.result.records.length);
     expect(shrunk.result.violations[0]!.at).toBeLessThanOrEqual(first.at);
+  });
+
+  // Deep races beyond the CI search budget keep a pinned, shrunk counterexample (a regression
+  // corpus): it must still violate the same property, and the reference must pass the same path.
+  it.each(pinned.map((m) => [m.name, m] as const))('%s replays its pinned counterexample', (_name, m) => {
+    for (const reg of m.regressions!) {
+      const config = { ...m.config, ...reg.overrides };
+      const r = runOnce(config, new ArrayChoiceSource(decodePath(reg.path)));
+      expect(r.violations[0]?.property).toBe(m.caughtBy);
+      const reference = runOnce({ ...config, device: REFERENCE_DEVICE, driver: REFERENCE_DRIVER }, new ArrayChoiceSource(decodePath(reg.path)));
+      expect(reference.violations).toEqual([]);
+    }
   });
 });

@@ -12,6 +12,13 @@ export interface QueueElement {
   readonly writable: boolean;
 }
 
+const QUEUE_SITES = ['load_avail_flags', 'load_avail_idx', 'load_avail_ring', 'load_desc_addr', 'load_desc_flags', 'load_desc_len', 'load_used_event', 'mb_after_enable_notification', 'mb_before_used_event', 'rmb_after_avail_idx', 'store_avail_event', 'store_used_flags', 'store_used_id', 'store_used_idx', 'store_used_len', 'wmb_before_used_idx'] as const;
+
+/** Effect sites, built once per queue. */
+function queueSites(q: number): Record<(typeof QUEUE_SITES)[number], string> {
+  return Object.fromEntries(QUEUE_SITES.map((n) => [n, `dev.vq${q}.${n}`])) as Record<(typeof QUEUE_SITES)[number], string>;
+}
+
 /** Per-queue device state: what QEMU keeps in `VirtQueue`. */
 export class DeviceVirtqueue {
   num = 0;
@@ -29,7 +36,10 @@ export class DeviceVirtqueue {
   broken = false;
   readonly mask: number;
 
+  readonly sites: Record<(typeof QUEUE_SITES)[number], string>;
+
   constructor(readonly index: number, readonly numMax: number, width: number, private readonly eventIdx: () => boolean) {
+    this.sites = queueSites(index);
     this.mask = (1 << width) - 1;
   }
 
@@ -40,14 +50,14 @@ export class DeviceVirtqueue {
 
   /** `virtio_queue_empty`: avail.idx == last_avail_idx. */
   *empty(): Process<boolean> {
-    const availIdx = yield load(splitRing.availIdx(this.avail), 2, `dev.vq${this.index}.load_avail_idx`);
+    const availIdx = yield load(splitRing.availIdx(this.avail), 2, this.sites.load_avail_idx);
     return ((availIdx - this.lastAvailIdx) & this.mask) === 0;
   }
 
   /** `virtqueue_pop`: take the next available chain, or undefined when none. */
   *pop(): Process<QueueElement | undefined> {
     const q = this.index;
-    const availIdx = yield load(splitRing.availIdx(this.avail), 2, `dev.vq${q}.load_avail_idx`);
+    const availIdx = yield load(splitRing.availIdx(this.avail), 2, this.sites.load_avail_idx);
     const heads = (availIdx - this.lastAvailIdx) & this.mask;
     if (heads === 0) return undefined;
     if (heads > this.num) {
@@ -56,18 +66,18 @@ export class DeviceVirtqueue {
       yield note('dev.error', { q, reason: 'avail index more than a ring ahead', availIdx, next: this.lastAvailIdx });
       return undefined;
     }
-    yield fence('rmb', `dev.vq${q}.rmb_after_avail_idx`); // read ring entries only after the idx that published them
-    const head = yield load(splitRing.availRing(this.avail, this.num, this.lastAvailIdx), 2, `dev.vq${q}.load_avail_ring`);
+    yield fence('rmb', this.sites.rmb_after_avail_idx); // read ring entries only after the idx that published them
+    const head = yield load(splitRing.availRing(this.avail, this.num, this.lastAvailIdx), 2, this.sites.load_avail_ring);
     this.lastAvailIdx = (this.lastAvailIdx + 1) & this.mask;
     yield note('dev.popAvail', { q, head, nextAvail: this.lastAvailIdx });
     if (head >= this.num) throw new Error(`vq${q}: descriptor head ${head} out of range (queue size ${this.num})`);
     const d = splitRing.descAddr(this.desc, head);
-    const addr = yield load(d, 8, `dev.vq${q}.load_desc_addr`);
-    const len = yield load(d + 8, 4, `dev.vq${q}.load_desc_len`);
-    const flags = yield load(d + 12, 2, `dev.vq${q}.load_desc_flags`);
+    const addr = yield load(d, 8, this.sites.load_desc_addr);
+    const len = yield load(d + 8, 4, this.sites.load_desc_len);
+    const flags = yield load(d + 12, 2, this.sites.load_desc_flags);
     if (this.eventIdx()) {
       // QEMU: vring_set_avail_event(vq, last_avail_idx) after every pop (§2.7.10).
-      yield store(splitRing.availEvent(this.used, this.num), 2, this.lastAvailIdx, `dev.vq${q}.store_avail_event`);
+      yield store(splitRing.availEvent(this.used, this.num), 2, this.lastAvailIdx, this.sites.store_avail_event);
     }
     return { head, addr, len, writable: (flags & VIRTQ_DESC_F.WRITE) !== 0 };
   }
@@ -76,12 +86,12 @@ export class DeviceVirtqueue {
   *push(elem: QueueElement, len: number): Process {
     const q = this.index;
     const old = this.usedIdx;
-    yield store(splitRing.usedElemId(this.used, this.num, old), 4, elem.head, `dev.vq${q}.store_used_id`);
-    yield store(splitRing.usedElemLen(this.used, this.num, old), 4, len, `dev.vq${q}.store_used_len`);
-    yield fence('wmb', `dev.vq${q}.wmb_before_used_idx`); // the element is visible before the index that publishes it
+    yield store(splitRing.usedElemId(this.used, this.num, old), 4, elem.head, this.sites.store_used_id);
+    yield store(splitRing.usedElemLen(this.used, this.num, old), 4, len, this.sites.store_used_len);
+    yield fence('wmb', this.sites.wmb_before_used_idx); // the element is visible before the index that publishes it
     const next = (old + 1) & this.mask;
     this.usedIdx = next;
-    yield store(splitRing.usedIdx(this.used), 2, next, `dev.vq${q}.store_used_idx`);
+    yield store(splitRing.usedIdx(this.used), 2, next, this.sites.store_used_idx);
     yield note('dev.pushUsed', { q, head: elem.head, usedIdx: next });
     // QEMU: "if the new entries passed signalled_used, it is stale":
     // (int16_t)(new - signalled_used) < (uint16_t)(new - old), at this queue's index width.
@@ -97,16 +107,16 @@ export class DeviceVirtqueue {
    */
   *shouldNotify(fenceKind: 'full' | 'wmb'): Process<boolean> {
     const q = this.index;
-    yield fence(fenceKind, `dev.vq${q}.mb_before_used_event`);
+    yield fence(fenceKind, this.sites.mb_before_used_event);
     if (!this.eventIdx()) {
-      const flags = yield load(splitRing.availFlags(this.avail), 2, `dev.vq${q}.load_avail_flags`);
+      const flags = yield load(splitRing.availFlags(this.avail), 2, this.sites.load_avail_flags);
       return (flags & VIRTQ_AVAIL_F_NO_INTERRUPT) === 0; // NOTIF-DEV-2
     }
     const v = this.signalledUsedValid;
     this.signalledUsedValid = true;
     const old = this.signalledUsed;
     const next = (this.signalledUsed = this.usedIdx);
-    const usedEvent = yield load(splitRing.usedEvent(this.avail, this.num), 2, `dev.vq${q}.load_used_event`);
+    const usedEvent = yield load(splitRing.usedEvent(this.avail, this.num), 2, this.sites.load_used_event);
     return !v || vringNeedEvent(usedEvent, next, old, widthOf(this.mask)); // NOTIF-DEV-4
   }
 
@@ -118,12 +128,12 @@ export class DeviceVirtqueue {
   *setNotification(enable: boolean): Process {
     const q = this.index;
     if (this.eventIdx()) {
-      const availIdx = yield load(splitRing.availIdx(this.avail), 2, `dev.vq${q}.load_avail_idx`);
-      yield store(splitRing.availEvent(this.used, this.num), 2, availIdx, `dev.vq${q}.store_avail_event`);
+      const availIdx = yield load(splitRing.availIdx(this.avail), 2, this.sites.load_avail_idx);
+      yield store(splitRing.availEvent(this.used, this.num), 2, availIdx, this.sites.store_avail_event);
     } else {
-      yield store(splitRing.usedFlags(this.used), 2, enable ? 0 : VIRTQ_USED_F_NO_NOTIFY, `dev.vq${q}.store_used_flags`);
+      yield store(splitRing.usedFlags(this.used), 2, enable ? 0 : VIRTQ_USED_F_NO_NOTIFY, this.sites.store_used_flags);
     }
-    if (enable) yield fence('full', `dev.vq${q}.mb_after_enable_notification`);
+    if (enable) yield fence('full', this.sites.mb_after_enable_notification);
   }
 }
 

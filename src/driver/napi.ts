@@ -8,8 +8,13 @@ import type { Vring } from './vring.ts';
 const NAPI_SCHED = 1;
 const NAPI_MISSED = 2;
 
+const NAPI_SITES = ['complete_done', 'enable', 'init', 'load_state', 'schedule_prep'] as const;
+
 export class Napi {
-  constructor(readonly name: string, readonly stateAddr: number, readonly poll: (cpu: number, budget: number) => Process<number>) {}
+  readonly sites: Record<(typeof NAPI_SITES)[number], string>;
+  constructor(readonly name: string, readonly stateAddr: number, readonly poll: (cpu: number, budget: number) => Process<number>) {
+    this.sites = Object.fromEntries(NAPI_SITES.map((n) => [n, `drv.${name}.${n}`])) as Record<(typeof NAPI_SITES)[number], string>;
+  }
 }
 
 export class NapiScheduler {
@@ -21,7 +26,7 @@ export class NapiScheduler {
 
   /** A new NAPI instance starts disabled: SCHED held, so no poll runs before `enable` (netif_napi_add). */
   *init(napi: Napi): Process {
-    yield store(napi.stateAddr, 4, NAPI_SCHED, `drv.${napi.name}.init`);
+    yield store(napi.stateAddr, 4, NAPI_SCHED, napi.sites.init);
   }
 
   /**
@@ -29,16 +34,16 @@ export class NapiScheduler {
    * that arrived while it was disabled (its callbacks could not schedule it then).
    */
   *enable(napi: Napi, vq: Vring, cpu: number): Process {
-    yield rmw(napi.stateAddr, 4, 'andNot', NAPI_SCHED | NAPI_MISSED, `drv.${napi.name}.enable`);
+    yield rmw(napi.stateAddr, 4, 'andNot', NAPI_SCHED | NAPI_MISSED, napi.sites.enable);
     yield* this.schedule(napi, vq, cpu);
   }
 
   /** `napi_schedule_prep`: take ownership (SCHED), or mark MISSED if someone owns it. */
   *schedulePrep(napi: Napi): Process<boolean> {
-    let old = yield load(napi.stateAddr, 4, `drv.${napi.name}.load_state`);
+    let old = yield load(napi.stateAddr, 4, napi.sites.load_state);
     for (;;) {
       const next = old & NAPI_SCHED ? old | NAPI_MISSED : old | NAPI_SCHED;
-      const seen = yield cmpxchg(napi.stateAddr, 4, old, next, `drv.${napi.name}.schedule_prep`);
+      const seen = yield cmpxchg(napi.stateAddr, 4, old, next, napi.sites.schedule_prep);
       if (seen === old) return !(old & NAPI_SCHED);
       old = seen;
     }
@@ -46,11 +51,11 @@ export class NapiScheduler {
 
   /** `napi_complete_done`: give up ownership, unless a schedule was missed meanwhile. */
   *completeDone(napi: Napi, cpu: number): Process<boolean> {
-    let old = yield load(napi.stateAddr, 4, `drv.${napi.name}.load_state`);
+    let old = yield load(napi.stateAddr, 4, napi.sites.load_state);
     for (;;) {
       const missed = (old & NAPI_MISSED) !== 0;
       const next = missed ? old & ~NAPI_MISSED : old & ~NAPI_SCHED;
-      const seen = yield cmpxchg(napi.stateAddr, 4, old, next, `drv.${napi.name}.complete_done`);
+      const seen = yield cmpxchg(napi.stateAddr, 4, old, next, napi.sites.complete_done);
       if (seen === old) {
         if (missed) this.pollList[cpu]!.push(napi); // __napi_schedule(n): poll again
         return !missed;

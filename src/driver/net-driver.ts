@@ -54,8 +54,9 @@ export class NetDriver {
   *cpuMain(cpu: number): Process {
     const list = this.napi.pollList[cpu]!;
     const tasks = this.tasks[cpu]!;
+    const idle = wait(() => list.length > 0 || (tasks.length > 0 && tasks[0]!.ready()), `cpu${cpu}.idle`);
     for (;;) {
-      yield wait(() => list.length > 0 || (tasks.length > 0 && tasks[0]!.ready()), `cpu${cpu}.idle`);
+      yield idle;
       const napi = list.shift();
       if (napi) {
         const work = yield* napi.poll(cpu, this.options.napiBudget);

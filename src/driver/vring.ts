@@ -12,6 +12,13 @@ export interface VringLayout {
   readonly used: number;
 }
 
+const VRING_SITES = ['load_avail_event', 'load_used_flags', 'load_used_id', 'load_used_idx', 'mb_after_used_event', 'mb_before_kick_check', 'mb_before_poll', 'rmb_after_used_idx', 'store_avail_flags', 'store_avail_idx', 'store_avail_ring', 'store_desc_addr', 'store_desc_flags', 'store_desc_len', 'store_used_event', 'store_used_event_off', 'wmb_before_avail_idx'] as const;
+
+/** Effect sites, built once per queue (they label every effect; no string work per step). */
+function vringSites(q: number): Record<(typeof VRING_SITES)[number], string> {
+  return Object.fromEntries(VRING_SITES.map((n) => [n, `drv.vq${q}.${n}`])) as Record<(typeof VRING_SITES)[number], string>;
+}
+
 export class Vring {
   /** Driver-private state (`struct vring_virtqueue`). */
   freeHead = 0;
@@ -30,7 +37,10 @@ export class Vring {
   /** The callback `vring_interrupt` runs (`skb_recv_done`, `skb_xmit_done`). */
   callback: ((cpu: number) => Process) | undefined;
 
+  readonly sites: Record<(typeof VRING_SITES)[number], string>;
+
   constructor(readonly index: number, readonly layout: VringLayout, readonly eventIdx: boolean, width: number) {
+    this.sites = vringSites(index);
     this.numFree = layout.num;
     this.tokens = new Array(layout.num).fill(undefined);
     this.next = Array.from({ length: layout.num }, (_, i) => i + 1);
@@ -48,14 +58,14 @@ export class Vring {
     this.numFree--;
     this.tokens[head] = token;
     const d = splitRing.descAddr(desc, head);
-    yield store(d, 8, addr, `drv.vq${q}.store_desc_addr`);
-    yield store(d + 8, 4, len, `drv.vq${q}.store_desc_len`);
-    yield store(d + 12, 2, writable ? VIRTQ_DESC_F.WRITE : 0, `drv.vq${q}.store_desc_flags`);
-    yield store(splitRing.availRing(avail, num, this.availIdxShadow), 2, head, `drv.vq${q}.store_avail_ring`);
+    yield store(d, 8, addr, this.sites.store_desc_addr);
+    yield store(d + 8, 4, len, this.sites.store_desc_len);
+    yield store(d + 12, 2, writable ? VIRTQ_DESC_F.WRITE : 0, this.sites.store_desc_flags);
+    yield store(splitRing.availRing(avail, num, this.availIdxShadow), 2, head, this.sites.store_avail_ring);
     // NOTIF-DRV-7: descriptor and ring entry must be visible before the idx that publishes them.
-    yield fence('wmb', `drv.vq${q}.wmb_before_avail_idx`);
+    yield fence('wmb', this.sites.wmb_before_avail_idx);
     this.availIdxShadow = (this.availIdxShadow + 1) & this.mask;
-    yield store(splitRing.availIdx(avail), 2, this.availIdxShadow, `drv.vq${q}.store_avail_idx`);
+    yield store(splitRing.availIdx(avail), 2, this.availIdxShadow, this.sites.store_avail_idx);
     yield note('drv.addAvail', { q, head, availIdx: this.availIdxShadow });
     this.numAdded++;
     return true;
@@ -69,16 +79,16 @@ export class Vring {
   *kickPrepare(): Process<boolean> {
     const { num, used } = this.layout;
     const q = this.index;
-    yield fence('full', `drv.vq${q}.mb_before_kick_check`);
+    yield fence('full', this.sites.mb_before_kick_check);
     const newIdx = this.availIdxShadow;
     const oldIdx = (newIdx - this.numAdded) & this.mask;
     this.numAdded = 0;
     let needsKick: boolean;
     if (this.eventIdx) {
-      const availEvent = yield load(splitRing.availEvent(used, num), 2, `drv.vq${q}.load_avail_event`);
+      const availEvent = yield load(splitRing.availEvent(used, num), 2, this.sites.load_avail_event);
       needsKick = vringNeedEvent(availEvent, newIdx, oldIdx, this.width); // NOTIF-DRV-6
     } else {
-      const flags = yield load(splitRing.usedFlags(used), 2, `drv.vq${q}.load_used_flags`);
+      const flags = yield load(splitRing.usedFlags(used), 2, this.sites.load_used_flags);
       needsKick = (flags & VIRTQ_USED_F_NO_NOTIFY) === 0; // NOTIF-DRV-5
     }
     yield note('drv.kickPrepare', { q, oldIdx, newIdx, needsKick });
@@ -87,7 +97,7 @@ export class Vring {
 
   /** `more_used_split`: the device has published entries the driver has not consumed. */
   *moreUsed(): Process<boolean> {
-    const usedIdx = yield load(splitRing.usedIdx(this.layout.used), 2, `drv.vq${this.index}.load_used_idx`);
+    const usedIdx = yield load(splitRing.usedIdx(this.layout.used), 2, this.sites.load_used_idx);
     return usedIdx !== this.lastUsedIdx;
   }
 
@@ -96,8 +106,8 @@ export class Vring {
     const { num, used, avail } = this.layout;
     const q = this.index;
     if (!(yield* this.moreUsed())) return undefined;
-    yield fence('rmb', `drv.vq${q}.rmb_after_used_idx`); // read the entry only after the idx that published it
-    const id = yield load(splitRing.usedElemId(used, num, this.lastUsedIdx), 4, `drv.vq${q}.load_used_id`);
+    yield fence('rmb', this.sites.rmb_after_used_idx); // read the entry only after the idx that published it
+    const id = yield load(splitRing.usedElemId(used, num, this.lastUsedIdx), 4, this.sites.load_used_id);
     if (id >= num || this.tokens[id] === undefined) throw new Error(`vq${q}: used id ${id} is not a head in use`);
     const token = this.tokens[id]!;
     this.tokens[id] = undefined;
@@ -109,8 +119,8 @@ export class Vring {
     if (!(this.availFlagsShadow & VIRTQ_AVAIL_F_NO_INTERRUPT)) {
       // "If we expect an interrupt for the next entry, tell host by writing event index and
       // flush out the write before the read in the next get_buf call" (virtio_store_mb).
-      yield store(splitRing.usedEvent(avail, num), 2, this.lastUsedIdx, `drv.vq${q}.store_used_event`);
-      yield fence('full', `drv.vq${q}.mb_after_used_event`);
+      yield store(splitRing.usedEvent(avail, num), 2, this.lastUsedIdx, this.sites.store_used_event);
+      yield fence('full', this.sites.mb_after_used_event);
     }
     return token;
   }
@@ -121,8 +131,8 @@ export class Vring {
     if (this.availFlagsShadow & VIRTQ_AVAIL_F_NO_INTERRUPT) return;
     this.availFlagsShadow |= VIRTQ_AVAIL_F_NO_INTERRUPT;
     if (this.eventTriggered) return; // the device already fired; it will not fire again
-    if (this.eventIdx && !this.disableSetsFlagOnly) yield store(splitRing.usedEvent(avail, num), 2, 0, `drv.vq${this.index}.store_used_event_off`);
-    else yield store(splitRing.availFlags(avail), 2, this.availFlagsShadow, `drv.vq${this.index}.store_avail_flags`);
+    if (this.eventIdx && !this.disableSetsFlagOnly) yield store(splitRing.usedEvent(avail, num), 2, 0, this.sites.store_used_event_off);
+    else yield store(splitRing.availFlags(avail), 2, this.availFlagsShadow, this.sites.store_avail_flags);
   }
 
   /**
@@ -135,10 +145,10 @@ export class Vring {
     this.eventTriggered = false;
     if (this.availFlagsShadow & VIRTQ_AVAIL_F_NO_INTERRUPT) {
       this.availFlagsShadow &= ~VIRTQ_AVAIL_F_NO_INTERRUPT;
-      if (!this.eventIdx) yield store(splitRing.availFlags(avail), 2, this.availFlagsShadow, `drv.vq${q}.store_avail_flags`);
+      if (!this.eventIdx) yield store(splitRing.availFlags(avail), 2, this.availFlagsShadow, this.sites.store_avail_flags);
     }
     const lastUsed = this.lastUsedIdx;
-    yield store(splitRing.usedEvent(avail, num), 2, lastUsed, `drv.vq${q}.store_used_event`);
+    yield store(splitRing.usedEvent(avail, num), 2, lastUsed, this.sites.store_used_event);
     yield note('drv.enableCb', { q, usedEvent: lastUsed });
     return lastUsed;
   }
@@ -150,8 +160,8 @@ export class Vring {
    */
   *poll(token: number): Process<boolean> {
     const q = this.index;
-    yield fence('full', `drv.vq${q}.mb_before_poll`);
-    const usedIdx = yield load(splitRing.usedIdx(this.layout.used), 2, `drv.vq${q}.load_used_idx`);
+    yield fence('full', this.sites.mb_before_poll);
+    const usedIdx = yield load(splitRing.usedIdx(this.layout.used), 2, this.sites.load_used_idx);
     return usedIdx !== token;
   }
 

@@ -28,9 +28,11 @@ export function shrinkFailure(config: SimConfig, path: readonly number[], proper
     }
     return false;
   };
-  for (let improved = true; improved && attempts < maxAttempts;) {
+  // A run that made no choice cannot shrink its schedule.
+  for (let improved = best.result.path.length > 0 || best.config.workload === 'net'; improved && attempts < maxAttempts;) {
     improved = false;
-    for (const key of ['rxPackets', 'txPackets'] as const) {
+    // Packet counts matter only to the net workload (the status probe ignores them).
+    for (const key of best.config.workload === 'net' ? (['rxPackets', 'txPackets'] as const) : []) {
       for (let n = 0; n < best.config[key]; n++) {
         if (tryCandidate({ ...best.config, [key]: n }, best.result.path)) { improved = true; break; }
       }

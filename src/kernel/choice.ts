@@ -74,8 +74,11 @@ export class PctChoiceSource implements ChoiceSource {
   private priorityOf(code: number): number {
     let p = this.priority.get(code);
     if (p === undefined) {
-      // Fresh agents get a random priority above the change-point band [0, depth).
-      p = this.options.depth + 1 + this.prng.below(1 << 20);
+      // Fresh agents get a random priority above the change-point band [0, depth). Store
+      // buffers start in a band below every process, so buffered stores linger until a
+      // fence, a locked op or a change point lets them out: weak behaviours are the default.
+      const band = choiceKind(code) === ChoiceKind.Flush ? 0 : 1 << 12;
+      p = this.options.depth + 1 + band + this.prng.below(1 << 11);
       this.priority.set(code, p);
     }
     return p;

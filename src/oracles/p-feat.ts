@@ -3,7 +3,7 @@
 // FEATURES_OK, and the device refuses an invalid set. §2.2, §3.1.1 steps 4–6, §4.2.2.
 
 import { initialTransition, type SnapshotFrom } from 'xstate';
-import { featureNegotiationMachine, stepOracle, type FeatureEvent } from '../../models/index.ts';
+import { featureNegotiationMachine, memoStepper, type FeatureEvent } from '../../models/index.ts';
 import { STATUS } from '../../spec/facts/status-bits.ts';
 import { formatFeatures } from '../../spec/facts/feature-bits.ts';
 import type { Oracle, OracleRun, Violation } from './types.ts';
@@ -21,15 +21,18 @@ const WHY: Record<FeatureEvent['type'], { ids: string[]; why: string }> = {
   reset: { ids: [], why: '' },
 };
 
+const step = memoStepper(featureNegotiationMachine);
+const initial: Snap = initialTransition(featureNegotiationMachine, { transport: 'mmio', deviceType: 'net' })[0];
+
 class FeatRun implements OracleRun {
   readonly violations: Violation[] = [];
-  private snap: Snap = initialTransition(featureNegotiationMachine, { transport: 'mmio', deviceType: 'net' })[0];
+  private snap: Snap = initial;
   private status = 0;
   constructor(private readonly judgeDriver: boolean) {}
 
   private feed(ev: FeatureEvent, at: number): void {
     const before = this.snap;
-    const { snapshot, accepted } = stepOracle(featureNegotiationMachine, before, ev);
+    const { snapshot, accepted } = step(before, ev);
     if (!accepted && this.violations.length < 8 && (this.judgeDriver || ev.type === 'dev.featuresOk')) {
       const { ids, why } = WHY[ev.type];
       this.violations.push({

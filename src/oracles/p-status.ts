@@ -3,7 +3,7 @@
 // An event the current state does not accept is a violation. §2.1, §2.4, §3.1.1.
 
 import { initialTransition, type SnapshotFrom } from 'xstate';
-import { driverStatusMachine, deviceStatusMachine, stepOracle, hasObligation, type DriverStatusEvent, type DeviceStatusEvent } from '../../models/index.ts';
+import { driverStatusMachine, deviceStatusMachine, memoStepper, hasObligation, type DriverStatusEvent, type DeviceStatusEvent } from '../../models/index.ts';
 import { formatStatus, STATUS } from '../../spec/facts/status-bits.ts';
 import type { Oracle, OracleRun, Violation } from './types.ts';
 import type { ProtocolEvent } from './decode.ts';
@@ -25,6 +25,11 @@ function driverRequirements(ev: DriverStatusEvent, snap: DriverSnap): { ids: str
   }
 }
 
+const stepDriver = memoStepper(driverStatusMachine);
+const stepDevice = memoStepper(deviceStatusMachine);
+const initialDriver = [false, true].map((legacy) => initialTransition(driverStatusMachine, { legacy })[0]);
+const initialDevice = [false, true].map((legacy) => initialTransition(deviceStatusMachine, { legacy })[0]);
+
 class StatusRun implements OracleRun {
   readonly violations: Violation[] = [];
   private drv: DriverSnap;
@@ -33,13 +38,13 @@ class StatusRun implements OracleRun {
 
   constructor(mmioVersion: 1 | 2, private readonly judgeDriver: boolean) {
     this.legacy = mmioVersion === 1;
-    this.drv = initialTransition(driverStatusMachine, { legacy: this.legacy })[0];
-    this.dev = initialTransition(deviceStatusMachine, { legacy: this.legacy })[0];
+    this.drv = initialDriver[this.legacy ? 1 : 0]!;
+    this.dev = initialDevice[this.legacy ? 1 : 0]!;
   }
 
   private driver(ev: DriverStatusEvent, at: number): void {
     const before = this.drv;
-    const { snapshot, accepted } = stepOracle(driverStatusMachine, before, ev);
+    const { snapshot, accepted } = stepDriver(before, ev);
     if (!accepted && this.judgeDriver) {
       const { ids, why } = driverRequirements(ev, before);
       const what = ev.type === 'drv.writeStatus' ? `wrote Status=${formatStatus(ev.value)}` : ev.type === 'drv.kick' ? `kicked vq${ev.queue}` : ev.type.replace('drv.', '');
@@ -50,7 +55,7 @@ class StatusRun implements OracleRun {
 
   private device(ev: DeviceStatusEvent, at: number): void {
     const before = this.dev;
-    const { snapshot, accepted } = stepOracle(deviceStatusMachine, before, ev);
+    const { snapshot, accepted } = stepDevice(before, ev);
     if (!accepted) {
       const what = ev.type === 'dev.storeStatus' ? `now holds Status=${formatStatus(ev.value)}` : ev.type === 'dev.activate' ? 'went live' : ev.type === 'dev.useBuffer' ? `used a buffer of vq${ev.queue}` : ev.type === 'dev.notifyUsed' ? `notified vq${ev.queue}` : ev.type.replace('dev.', '');
       this.fail(at, ['STATUS-DEV-1', 'STATUS-DEV-4'], `device ${what} in state ${String(before.value)} (status ${formatStatus(before.context.status)})`,

@@ -24,7 +24,7 @@ export interface Simulation {
   readonly procNames: readonly string[];
 }
 
-const MEMORY_SIZE = 0x20000;
+const MEMORY_SIZE = 0x8000; // rings, buffers and NAPI state of the small configurations
 const DEVICE_LINE = 0;
 
 export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecord?: (r: KernelRecord) => void): Simulation {
