@@ -20,8 +20,8 @@ export function runBench(maxRuns: number, progress: (line: string) => void): Ben
   const ref = variantByName('mmio-v2')!;
   const probe = runOnce(ref.config, new ArrayChoiceSource([]));
   let effects = 0, steps = 0;
-  const runs = 1000;
-  for (let i = 0; i < 200; i++) runOnce(ref.config, sourceFor('random', 8, i, probe.steps)); // JIT warm-up, not timed
+  const runs = 2000;
+  for (let i = 0; i < 500; i++) runOnce(ref.config, sourceFor('random', 8, i, probe.steps)); // JIT warm-up, not timed
   const t = now();
   for (let i = 0; i < runs; i++) {
     const r = runOnce(ref.config, sourceFor('random', 7, i, probe.steps));

@@ -184,8 +184,9 @@ export abstract class VirtioDeviceCore {
 
   /** The ioeventfd worker (async kicks): activation and kicks, one at a time, under the lock. */
   *iothread(): Process {
+    const work = wait(() => this.lock.free && (this.activationPending || (this.kickPending.some(Boolean) && (this.activated || this.quirks.dropKicksBeforeActivation))), 'dev.iothread.wait');
     for (;;) {
-      yield wait(() => this.lock.free && (this.activationPending || (this.kickPending.some(Boolean) && (this.activated || this.quirks.dropKicksBeforeActivation))), 'dev.iothread.wait');
+      yield work;
       this.lock.holder = 'iothread';
       if (!this.activated && this.kickPending.some(Boolean) && this.quirks.dropKicksBeforeActivation) {
         // BZ-FC-01: an inactive device treats the eventfd as spurious and drains it.

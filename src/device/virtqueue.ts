@@ -15,8 +15,9 @@ export interface QueueElement {
 const QUEUE_SITES = ['load_avail_flags', 'load_avail_idx', 'load_avail_ring', 'load_desc_addr', 'load_desc_flags', 'load_desc_len', 'load_used_event', 'mb_after_enable_notification', 'mb_before_used_event', 'rmb_after_avail_idx', 'store_avail_event', 'store_used_flags', 'store_used_id', 'store_used_idx', 'store_used_len', 'wmb_before_used_idx'] as const;
 
 /** Effect sites, built once per queue. */
+const queueSiteCache: Record<(typeof QUEUE_SITES)[number], string>[] = [];
 function queueSites(q: number): Record<(typeof QUEUE_SITES)[number], string> {
-  return Object.fromEntries(QUEUE_SITES.map((n) => [n, `dev.vq${q}.${n}`])) as Record<(typeof QUEUE_SITES)[number], string>;
+  return (queueSiteCache[q] ??= Object.fromEntries(QUEUE_SITES.map((n) => [n, `dev.vq${q}.${n}`])) as Record<(typeof QUEUE_SITES)[number], string>);
 }
 
 /** Per-queue device state: what QEMU keeps in `VirtQueue`. */

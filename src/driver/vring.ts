@@ -15,8 +15,9 @@ export interface VringLayout {
 const VRING_SITES = ['load_avail_event', 'load_used_flags', 'load_used_id', 'load_used_idx', 'mb_after_used_event', 'mb_before_kick_check', 'mb_before_poll', 'rmb_after_used_idx', 'store_avail_flags', 'store_avail_idx', 'store_avail_ring', 'store_desc_addr', 'store_desc_flags', 'store_desc_len', 'store_used_event', 'store_used_event_off', 'wmb_before_avail_idx'] as const;
 
 /** Effect sites, built once per queue (they label every effect; no string work per step). */
+const vringSiteCache: Record<(typeof VRING_SITES)[number], string>[] = [];
 function vringSites(q: number): Record<(typeof VRING_SITES)[number], string> {
-  return Object.fromEntries(VRING_SITES.map((n) => [n, `drv.vq${q}.${n}`])) as Record<(typeof VRING_SITES)[number], string>;
+  return (vringSiteCache[q] ??= Object.fromEntries(VRING_SITES.map((n) => [n, `drv.vq${q}.${n}`])) as Record<(typeof VRING_SITES)[number], string>);
 }
 
 export class Vring {

@@ -84,7 +84,8 @@ export class World {
 
   constructor(readonly options: WorldOptions) {
     this.tso = options.memoryModel === 'tso';
-    this.record = options.onRecord ?? ((r) => { this.trace.push(r); });
+    const trace = this.trace;
+    this.record = options.onRecord ?? trace.push.bind(trace);
   }
 
   /** Add a process; its first effect is fetched at once (effects are known before they run). */
@@ -116,12 +117,12 @@ export class World {
       for (let i = 0; i < procs.length; i++) {
         const p = procs[i]!;
         if (!p.done) {
-          const e = p.top.pending!;
+          const e = p.frames[p.frames.length - 1]!.pending!;
           const k = e.kind;
           if (k === 'wait' ? e.until() : k === 'mmioRead' || k === 'mmioWrite' ? bus.accessible(i, e.dev) : true) codes[n++] = i;
         }
         if (p.buffer.length > 0) codes[n++] = choiceCode(ChoiceKind.Flush, i);
-        if (p.interruptible && p.interrupts!.pending()) codes[n++] = choiceCode(ChoiceKind.Interrupt, i);
+        if (p.interrupts !== undefined && p.frames.length === 1 && !p.done && p.interrupts.pending()) codes[n++] = choiceCode(ChoiceKind.Interrupt, i);
       }
       if (n === 0) {
         this.record({ kind: 'quiescent', step: this.step });

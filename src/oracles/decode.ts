@@ -28,7 +28,8 @@ export type ProtocolEvent =
 /**
  * Calls `emit` for the protocol events of each record, in order; a `step` event marks
  * each boundary between kernel steps (invariants that hold between atomic steps are
- * checked there).
+ * checked there). The frequent events (`step`, `mem.commit`, `note`) are scratch objects
+ * reused between calls: an oracle copies what it keeps.
  */
 export function decodeRecords(
   records: readonly KernelRecord[],
@@ -37,10 +38,17 @@ export function decodeRecords(
 ): void {
   let queueSel = 0;
   let step = -1;
+  const stepEv = { t: 'step' as const, step: 0 };
+  const commit = { t: 'mem.commit' as const, addr: 0, size: 0, value: 0 };
+  const noteEv: { t: 'note'; name: string; data: NoteData } = { t: 'note', name: '', data: {} };
+  const emitCommit = (addr: number, size: number, value: number, at: number) => {
+    commit.addr = addr; commit.size = size; commit.value = value;
+    emit(commit, at);
+  };
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
     if (r.step !== step) {
-      if (step >= 0) emit({ t: 'step', step }, i);
+      if (step >= 0) { stepEv.step = step; emit(stepEv, i); }
       step = r.step;
     }
     switch (r.kind) {
@@ -48,10 +56,10 @@ export function decodeRecords(
         const e = r.effect;
         switch (e.kind) {
           case 'store':
-            if (!opts.buffered) emit({ t: 'mem.commit', addr: e.addr, size: e.size, value: e.value }, i);
+            if (!opts.buffered) emitCommit(e.addr, e.size, e.value, i);
             break;
           case 'rmw':
-            if (r.result !== undefined) emit({ t: 'mem.commit', addr: e.addr, size: e.size, value: rmwResult(e.op, r.result, e.value, e.expected) }, i);
+            if (r.result !== undefined) emitCommit(e.addr, e.size, rmwResult(e.op, r.result, e.value, e.expected), i);
             break;
           case 'mmioWrite': {
             if (e.off === MMIO.QueueSel) queueSel = e.value;
@@ -69,7 +77,9 @@ export function decodeRecords(
             emit({ t: 'irq.set', line: e.line, level: e.level }, i);
             break;
           case 'note':
-            emit({ t: 'note', name: e.note, data: e.data }, i);
+            noteEv.name = e.note;
+            noteEv.data = e.data;
+            emit(noteEv, i);
             break;
           default:
             break;
@@ -77,10 +87,11 @@ export function decodeRecords(
         break;
       }
       case 'flush':
-        if (opts.buffered) emit({ t: 'mem.commit', addr: r.addr, size: r.size, value: r.value }, i);
+        if (opts.buffered) emitCommit(r.addr, r.size, r.value, i);
         break;
       case 'quiescent':
-        emit({ t: 'step', step }, i);
+        stepEv.step = step;
+        emit(stepEv, i);
         emit({ t: 'quiescent' }, i);
         break;
       case 'budget':

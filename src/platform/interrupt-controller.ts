@@ -40,9 +40,14 @@ export class InterruptController {
     return this.line(line).level;
   }
 
+  /** How many lines are asserted: the common "none" answer to `pendingFor` is one compare. */
+  private asserted = 0;
+
   /** The device drives the line (the effect is already recorded by the kernel). */
   setLevel(line: number, level: 0 | 1): void {
-    this.line(line).level = level;
+    const l = this.line(line);
+    this.asserted += level - l.level;
+    l.level = level;
   }
 
   /** Device code inside a register handler or locked section drives the line: recorded here. */
@@ -66,6 +71,7 @@ export class InterruptController {
 
   /** The lowest-numbered deliverable line for `cpu`, or −1. */
   pendingFor(cpu: number): number {
+    if (this.asserted === 0) return -1;
     const lines = this.lines;
     for (let i = 0; i < lines.length; i++) {
       const l = lines[i]!;
