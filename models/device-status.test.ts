@@ -6,6 +6,7 @@ import type { AnyMachineSnapshot, AnyStateMachine } from 'xstate';
 import { getShortestPaths, toDirectedGraph } from 'xstate/graph';
 import type { DirectedGraphNode } from 'xstate/graph';
 import { deviceStatusMachine, driverStatusMachine, hasObligation, stepOracle } from './index.ts';
+import { allNodeIds, replayMachine } from './replay.test-helper.ts';
 import type { DeviceStatusEvent, DriverStatusEvent } from './index.ts';
 
 interface Fixture<E> {
@@ -24,23 +25,7 @@ const use: DeviceStatusEvent = { type: 'dev.useBuffer', queue: 0 };
 const irq: DeviceStatusEvent = { type: 'dev.notifyUsed', queue: 0 };
 const cfgIrq: DeviceStatusEvent = { type: 'dev.notifyConfig' };
 
-/** Replays `events`, stepping only on accepted ones; returns per-step acceptance and visited state ids. */
-function replay(machine: AnyStateMachine, legacy: boolean, events: readonly unknown[]) {
-  let [snapshot] = initialTransition(machine, { legacy }) as [AnyMachineSnapshot, unknown];
-  const visited = new Set(snapshot._nodes.map((n) => n.id));
-  const accepted: boolean[] = [];
-  for (const event of events) {
-    const step = stepOracle(machine, snapshot, event as never);
-    snapshot = step.snapshot;
-    accepted.push(step.accepted);
-    for (const n of snapshot._nodes) visited.add(n.id);
-  }
-  return { snapshot, accepted, visited };
-}
-
-function allNodeIds(node: DirectedGraphNode): string[] {
-  return [node.id, ...node.children.flatMap(allNodeIds)];
-}
+const replay = (machine: AnyStateMachine, legacy: boolean, events: readonly unknown[]) => replayMachine(machine, { legacy }, events);
 
 const LINUX_INIT = [ok(write(0)), ok(write(1)), ok(write(3)), ok<DriverStatusEvent>({ type: 'drv.writeDriverFeatures' }), ok(write(0x0b)), ok(read(0x0b))];
 

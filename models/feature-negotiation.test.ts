@@ -6,7 +6,8 @@ import type { SnapshotFrom } from 'xstate';
 import { toDirectedGraph } from 'xstate/graph';
 import type { DirectedGraphNode } from 'xstate/graph';
 import { VIRTIO_F, VIRTIO_NET_F, featureMask } from '../spec/facts/feature-bits.ts';
-import { featureNegotiationMachine, hasObligation, stepOracle } from './index.ts';
+import { featureNegotiationMachine, hasObligation } from './index.ts';
+import { allNodeIds, replayMachine } from './replay.test-helper.ts';
 import type { FeatureEvent, FeatureNegotiationInput } from './index.ts';
 
 type Snapshot = SnapshotFrom<typeof featureNegotiationMachine>;
@@ -69,20 +70,8 @@ const FIXTURES: Fixture[] = [
 ];
 
 function replay(input: FeatureNegotiationInput, events: readonly FeatureEvent[]) {
-  let [snapshot]: [Snapshot, unknown] = initialTransition(featureNegotiationMachine, input);
-  const visited = new Set(snapshot._nodes.map((n) => n.id));
-  const accepted: boolean[] = [];
-  for (const event of events) {
-    const step = stepOracle(featureNegotiationMachine, snapshot, event);
-    snapshot = step.snapshot;
-    accepted.push(step.accepted);
-    for (const n of snapshot._nodes) visited.add(n.id);
-  }
-  return { snapshot, accepted, visited };
-}
-
-function allNodeIds(node: DirectedGraphNode): string[] {
-  return [node.id, ...node.children.flatMap(allNodeIds)];
+  const r = replayMachine(featureNegotiationMachine, input, events);
+  return { ...r, snapshot: r.snapshot as Snapshot };
 }
 
 describe('featureNegotiationMachine', () => {
