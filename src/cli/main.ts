@@ -15,6 +15,12 @@ import { toTraceEvents, writeJsonl } from '../trace/jsonl.ts';
 
 class UsageError extends Error {}
 
+// `virtio-conform variants | head`: a closed pipe ends the command quietly.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 function int(name: string, min: number) {
   return (value: string): number => {
     const n = Number(value);
