@@ -32,10 +32,11 @@ export function conformTable(
     rows.push({
       variant: v.name, kind: v.kind, expected: v.expect, verdict: r.verdict,
       property: c?.violation.property ?? '', summary: c?.violation.summary ?? '',
-      runs: r.runs, steps: c?.result.steps ?? null, ms: elapsedMs(t), ok: (v.expect === 'pass') === (r.verdict === 'pass'),
+      // Steps up to and including the violating one (a storm runs on to the budget after it).
+      runs: r.runs, steps: c ? (c.result.records[c.violation.at]?.step ?? c.result.steps) + 1 : null, ms: elapsedMs(t), ok: (v.expect === 'pass') === (r.verdict === 'pass'),
     });
   }
-  const header = ['variant', 'kind', 'expected', 'verdict', 'property', 'runs', 'cex steps', 'time', ''];
+  const header = ['variant', 'kind', 'expected', 'verdict', 'property', 'runs', 'steps to violation', 'time', ''];
   const body = rows.map((r) => [r.variant, r.kind, r.expected, r.verdict, r.property || '—', String(r.runs), r.steps === null ? '—' : String(r.steps), `${(r.ms / 1000).toFixed(1)}s`, r.ok ? 'ok' : 'MISMATCH']);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
