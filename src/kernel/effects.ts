@@ -66,3 +66,15 @@ export const note = (name: string, data: NoteData, site = name): NoteEffect => (
  * result of the effect (the loaded value, the register value, the old value of an RMW).
  */
 export type Process<R = void> = Generator<Effect, R, number>;
+
+/** The value a locked read-modify-write leaves in memory, given the old one (`cmpxchg` writes only on a match). */
+export function rmwNewValue(e: RmwEffect, old: number): number {
+  const mask = e.size >= 4 ? 0xffffffff : (1 << (8 * e.size)) - 1;
+  switch (e.op) {
+    case 'or': return (old | e.value) & mask;
+    case 'andNot': return old & ~e.value & mask;
+    case 'xchg': return e.value;
+    case 'cmpxchg': return old === e.expected ? e.value : old;
+    default: return (old + e.value) & mask;
+  }
+}

@@ -2,7 +2,7 @@
 // effects, records each one, and asks its choice source who runs next. Nothing else is
 // nondeterministic, so the recorded path replays a run exactly.
 
-import type { AccessSize, Effect, Process } from './effects.ts';
+import { type AccessSize, type Effect, type Process, rmwNewValue } from './effects.ts';
 import { type ChoiceSource, ChoiceKind, choiceCode } from './choice.ts';
 import { type Memory, type MemoryModelName, StoreBuffer } from './memory-model.ts';
 import type { KernelRecord, RunOutcome } from './records.ts';
@@ -58,10 +58,6 @@ export class ProcessState {
   constructor(readonly index: number, readonly name: string, readonly interrupts: InterruptInput | undefined) {}
   get top(): Frame {
     return this.frames[this.frames.length - 1]!;
-  }
-  /** Interrupts are off while a handler or a trapped exit runs on this CPU. */
-  get interruptible(): boolean {
-    return this.interrupts !== undefined && this.frames.length === 1 && !this.done;
   }
 }
 
@@ -122,6 +118,7 @@ export class World {
           if (k === 'wait' ? e.until() : k === 'mmioRead' || k === 'mmioWrite' ? bus.accessible(i, e.dev) : true) codes[n++] = i;
         }
         if (p.buffer.length > 0) codes[n++] = choiceCode(ChoiceKind.Flush, i);
+        // Interrupts are off while a handler or a trapped exit runs on this CPU (more than one frame).
         if (p.interrupts !== undefined && p.frames.length === 1 && !p.done && p.interrupts.pending()) codes[n++] = choiceCode(ChoiceKind.Interrupt, i);
       }
       if (n === 0) {
@@ -171,7 +168,6 @@ export class World {
     const e = p.top.pending!;
     const memory = this.options.memory;
     let result = 0;
-    let call: Process | undefined;
     switch (e.kind) {
       case 'load':
         result = this.tso ? p.buffer.forward(memory, e.addr, e.size) : memory.read(e.addr, e.size);
@@ -183,7 +179,7 @@ export class World {
       case 'rmw': {
         this.drain(p); // a locked instruction drains the store buffer (x86)
         result = memory.read(e.addr, e.size);
-        if (e.op !== 'cmpxchg' || result === e.expected) memory.write(e.addr, e.size, applyRmw(e.op, result, e.value, e.size));
+        memory.write(e.addr, e.size, rmwNewValue(e, result));
         break;
       }
       case 'fence':
@@ -201,7 +197,7 @@ export class World {
       case 'mmioWrite':
         this.drain(p);
         this.record({ kind: 'effect', step: this.step, proc: p.index, effect: e, result: undefined });
-        call = this.options.bus.mmioWrite(p.index, e.dev, e.off, e.size, e.value);
+        const call = this.options.bus.mmioWrite(p.index, e.dev, e.off, e.size, e.value);
         if (call) p.frames.push({ gen: call, pending: undefined, mode: 'call', line: -1, callResult: 0 });
         this.advance(p, 0);
         return;
@@ -274,16 +270,6 @@ export class World {
     const message = err instanceof Error ? err.message : String(err);
     this.record({ kind: 'fault', step: this.step, proc: p.index, message });
     p.done = true;
-  }
-}
-
-function applyRmw(op: string, old: number, value: number, size: AccessSize): number {
-  const mask = size >= 4 ? 0xffffffff : (1 << (8 * size)) - 1;
-  switch (op) {
-    case 'or': return (old | value) & mask;
-    case 'andNot': return (old & ~value) & mask;
-    case 'xchg': case 'cmpxchg': return value;
-    default: return (old + value) & mask;
   }
 }
 

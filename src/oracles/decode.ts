@@ -2,7 +2,7 @@
 // feature, queue and interrupt events (by offset, §4.2.2 / §4.2.4); memory becomes
 // committed writes (a TSO store counts when it is flushed); device notes pass through.
 
-import type { KernelRecord, NoteData } from '../kernel/index.ts';
+import { type KernelRecord, type NoteData, rmwNewValue } from '../kernel/index.ts';
 import { MMIO, MMIO_LEGACY } from '../../spec/facts/mmio-registers.ts';
 
 export type ProtocolEvent =
@@ -59,7 +59,7 @@ export function decodeRecords(
             if (!opts.buffered) emitCommit(e.addr, e.size, e.value, i);
             break;
           case 'rmw':
-            if (r.result !== undefined) emitCommit(e.addr, e.size, rmwResult(e.op, r.result, e.value, e.expected), i);
+            if (r.result !== undefined) emitCommit(e.addr, e.size, rmwNewValue(e, r.result), i);
             break;
           case 'mmioWrite': {
             if (e.off === MMIO.QueueSel) queueSel = e.value;
@@ -118,15 +118,5 @@ function decodeWrite(off: number, value: number, queueSel: number, version: 1 | 
     case MMIO.QueueReady: return version === 2 && value === 1 ? { t: 'drv.queueSetup', queue: queueSel } : undefined;
     case MMIO_LEGACY.QueuePFN: return version === 1 && value !== 0 ? { t: 'drv.queueSetup', queue: queueSel } : undefined;
     default: return undefined;
-  }
-}
-
-function rmwResult(op: string, old: number, value: number, expected: number): number {
-  switch (op) {
-    case 'or': return old | value;
-    case 'andNot': return old & ~value;
-    case 'add': return old + value;
-    case 'cmpxchg': return old === expected ? value : old;
-    default: return value;
   }
 }

@@ -4,7 +4,7 @@
 
 import { initialTransition, type SnapshotFrom } from 'xstate';
 import { driverStatusMachine, deviceStatusMachine, memoStepper, hasObligation, type DriverStatusEvent, type DeviceStatusEvent } from '../../models/index.ts';
-import { formatStatus, STATUS } from '../../spec/facts/status-bits.ts';
+import { formatStatus } from '../../spec/facts/status-bits.ts';
 import type { Oracle, OracleRun, Violation } from './types.ts';
 import type { ProtocolEvent } from './decode.ts';
 
@@ -110,4 +110,3 @@ export const statusOracle: Oracle = {
   start: (ctx) => new StatusRun(ctx.mmioVersion, ctx.judgeDriver),
 };
 
-export { STATUS };
