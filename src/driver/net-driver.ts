@@ -85,7 +85,9 @@ export class NetDriver {
       | (this.options.eventIdx ? featureMask(VIRTIO_F.EVENT_IDX) : 0n);
     const legacy = !hasFeature(offered, VIRTIO_F.VERSION_1);
     if (m.version === 2 && legacy) return yield* this.fail('Version 2 device without VERSION_1');
-    this.features = offered & known; // FEAT-DRV-1/3: only what was offered and is understood
+    this.features = m.quirks.acceptUnofferedFeatures
+      ? known | featureMask(VIRTIO_F.EVENT_IDX) // the mutant: what it knows, offered or not
+      : offered & known; // FEAT-DRV-1/3: only what was offered and is understood
     yield* m.finalizeFeatures(this.features);
     if (!legacy) {
       yield* this.addStatus(STATUS.FEATURES_OK); // step 5

@@ -8,10 +8,13 @@ export interface DriverQuirks {
   readonly kickBeforeDriverOk: boolean;
   /** BZ-LNX-01: NAPI completes first and re-enables callbacks afterwards, outside NAPI ownership. */
   readonly enableCbAfterNapiComplete: boolean;
+  /** FEAT-DRV-1 slip: the driver writes every feature it knows (EVENT_IDX included), offered or not. */
+  readonly acceptUnofferedFeatures: boolean;
 }
 
 export const REFERENCE_DRIVER: DriverQuirks = {
   ackAfterProcess: false,
   kickBeforeDriverOk: false,
   enableCbAfterNapiComplete: false,
+  acceptUnofferedFeatures: false,
 };

@@ -82,6 +82,8 @@ export const VARIANTS: readonly Variant[] = [
     { device: { ackKeepsLine: true } }),
   mutant('BZ-KVT-03b', 'P-ISR', 'kvmtool fe218273 (MMIO analogue): InterruptACK clears every bit, not only the written ones',
     { device: { ackClearsAll: true }, config: { announceEvery: 1 } }),
+  mutant('feat-unoffered', 'P-FEAT', 'the driver accepts EVENT_IDX from its own feature table although the device did not offer it (FEAT-DRV-1)',
+    { driver: { acceptUnofferedFeatures: true }, config: { eventIdx: false } }),
   mutant('ack-after-process', 'P-QUIESCE', 'vm_interrupt acks InterruptStatus after scanning the queues instead of before (§4.3 analysis)',
     { driver: { ackAfterProcess: true } }),
 ];
