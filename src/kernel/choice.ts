@@ -6,12 +6,16 @@ import { Prng } from './prng.ts';
 /** What an enabled choice does: step a process, commit its oldest buffered store, or interrupt it. */
 export const enum ChoiceKind { Step = 0, Flush = 1, Interrupt = 2 }
 
-/** Choice codes are `kind * 1024 + processIndex`; sources that care (PCT) decode them. */
-export function choiceCode(kind: ChoiceKind, proc: number): number {
-  return kind * 1024 + proc;
+/**
+ * Choice codes are `context << 12 | kind << 10 | processIndex`; sources that care (PCT)
+ * decode them. `context` numbers the nested contexts a process has entered (interrupt
+ * handlers, trapped exits), so each is an agent of its own, as a new thread is in PCT.
+ */
+export function choiceCode(kind: ChoiceKind, proc: number, context = 0): number {
+  return (context << 12) | (kind << 10) | proc;
 }
 export function choiceKind(code: number): ChoiceKind {
-  return (code >> 10) as ChoiceKind;
+  return ((code >> 10) & 3) as ChoiceKind;
 }
 export function choiceProc(code: number): number {
   return code & 1023;

@@ -49,12 +49,16 @@ interface Frame {
   readonly mode: 'root' | 'interrupt' | 'call';
   readonly line: number;
   readonly callResult: number;
+  /** Which nested context of its process this is (0 = the body): a PCT agent of its own. */
+  readonly context: number;
 }
 
 export class ProcessState {
   readonly frames: Frame[] = [];
   readonly buffer = new StoreBuffer();
   done = false;
+  /** Nested contexts entered so far (numbers them for `Frame.context`). */
+  contexts = 0;
   constructor(readonly index: number, readonly name: string, readonly interrupts: InterruptInput | undefined) {}
   get top(): Frame {
     return this.frames[this.frames.length - 1]!;
@@ -88,7 +92,7 @@ export class World {
   spawn(name: string, body: Process, opts: SpawnOptions = {}): number {
     const p = new ProcessState(this.procs.length, name, opts.interrupts);
     this.procs.push(p);
-    p.frames.push({ gen: body, pending: undefined, mode: 'root', line: -1, callResult: 0 });
+    p.frames.push({ gen: body, pending: undefined, mode: 'root', line: -1, callResult: 0, context: 0 });
     this.current = p.index;
     try {
       this.advance(p, 0);
@@ -115,7 +119,9 @@ export class World {
         if (!p.done) {
           const e = p.frames[p.frames.length - 1]!.pending!;
           const k = e.kind;
-          if (k === 'wait' ? e.until() : k === 'mmioRead' || k === 'mmioWrite' ? bus.accessible(i, e.dev) : true) codes[n++] = i;
+          if (k === 'wait' ? e.until() : k === 'mmioRead' || k === 'mmioWrite' ? bus.accessible(i, e.dev) : true) {
+            codes[n++] = (p.frames[p.frames.length - 1]!.context << 12) | i;
+          }
         }
         if (p.buffer.length > 0) codes[n++] = choiceCode(ChoiceKind.Flush, i);
         // Interrupts are off while a handler or a trapped exit runs on this CPU (more than one frame).
@@ -133,7 +139,7 @@ export class World {
       const p = procs[code & 1023]!;
       this.current = p.index;
       try {
-        switch (code >> 10) {
+        switch ((code >> 10) & 3) {
           case ChoiceKind.Step: this.execute(p); break;
           case ChoiceKind.Flush: this.flush(p); break;
           default: this.interrupt(p);
@@ -159,7 +165,7 @@ export class World {
   private interrupt(p: ProcessState): void {
     const { handler, line } = p.interrupts!.take();
     this.record({ kind: 'irqEnter', step: this.step, proc: p.index, line });
-    p.frames.push({ gen: handler, pending: undefined, mode: 'interrupt', line, callResult: 0 });
+    p.frames.push({ gen: handler, pending: undefined, mode: 'interrupt', line, callResult: 0, context: (++p.contexts) & 0x7ffff });
     this.advance(p, 0);
   }
 
@@ -198,7 +204,7 @@ export class World {
         this.drain(p);
         this.record({ kind: 'effect', step: this.step, proc: p.index, effect: e, result: undefined });
         const call = this.options.bus.mmioWrite(p.index, e.dev, e.off, e.size, e.value);
-        if (call) p.frames.push({ gen: call, pending: undefined, mode: 'call', line: -1, callResult: 0 });
+        if (call) p.frames.push({ gen: call, pending: undefined, mode: 'call', line: -1, callResult: 0, context: (++p.contexts) & 0x7ffff });
         this.advance(p, 0);
         return;
       case 'setIrq':
