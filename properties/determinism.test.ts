@@ -2,6 +2,9 @@
 // byte for byte; a printed replay path reproduces the counterexample exactly.
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { variantByName } from '../src/variants/catalogue.ts';
 import { explore } from '../src/explore/explore.ts';
 import { resultJson } from '../src/cli/render.ts';
@@ -43,6 +46,20 @@ describe('the command line', () => {
     const out = JSON.parse(a) as { verdict: string; property: string; replay: string };
     expect(out).toMatchObject({ verdict: 'violated', property: 'P-QUIESCE' });
     expect(out.replay).toMatch(/^npx virtio-conform run --variant BZ-CV-03 /);
+  });
+
+  it('a saved counterexample replays from its file (exit 0), a malformed file exits 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vc-'));
+    const file = join(dir, 'cex.json');
+    execFileSync('node', [bin, 'run', '--variant', 'BZ-FC-01', '--save', file, '--json'], { encoding: 'utf8' });
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as { property: string };
+    const replay = spawnSync('node', [bin, 'replay', file, '--json'], { encoding: 'utf8' });
+    expect(replay.status).toBe(0);
+    expect(JSON.parse(replay.stdout)).toMatchObject({ verdict: 'violated', property: saved.property });
+    writeFileSync(file, '{"format":"virtio-conform/counterexample","version":1,"variant":"BZ-FC-01","path":"0","property":"P-QUIESCE","summary":"","overrides":{"rxPackets":-1,"txPackets":1}}');
+    const bad = spawnSync('node', [bin, 'replay', file], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/field "overrides.rxPackets"/);
   });
 
   it('bad input exits 2 with a one-line error and no stack trace', () => {

@@ -7,7 +7,9 @@ import { dirname } from 'node:path';
 import { VARIANTS, variantByName, type Variant } from '../variants/catalogue.ts';
 import { explore, replayCommand, type ExploreResult } from '../explore/explore.ts';
 import { runOnce } from '../explore/run-once.ts';
-import { ArrayChoiceSource, decodePath, encodePath, PathSyntaxError } from '../kernel/index.ts';
+import { ArrayChoiceSource, decodePath, encodePath, PathSyntaxError, trimPath } from '../kernel/index.ts';
+import type { SimConfig } from '../sim/config.ts';
+import { CounterexampleFileError, overridesOf, readCounterexampleFile, toCounterexampleFile } from './counterexample-file.ts';
 import { renderResult, resultJson } from './render.ts';
 import { conformTable } from './conform.ts';
 import { runBench } from './bench.ts';
@@ -54,28 +56,32 @@ program.command('run')
   .option('--rx <n>', 'rx packets (override)', int('--rx', 0))
   .option('--tx <n>', 'tx packets (override)', int('--tx', 0))
   .option('--trace <file>', 'write the counterexample (or replayed) trace as JSON lines')
+  .option('--save <file>', 'save the counterexample for `virtio-conform replay FILE`')
   .option('--json', 'machine-readable verdict')
-  .action((o: { variant: string; runs: number; seed: number; scheduler: 'pct' | 'random'; replay?: string; rx?: number; tx?: number; trace?: string; json?: boolean }) => {
+  .action((o: { variant: string; runs: number; seed: number; scheduler: 'pct' | 'random'; replay?: string; rx?: number; tx?: number; trace?: string; save?: string; json?: boolean }) => {
     const v = variantOrFail(o.variant);
     const overrides = { ...(o.rx !== undefined ? { rxPackets: o.rx } : {}), ...(o.tx !== undefined ? { txPackets: o.tx } : {}) };
-    let result: ExploreResult;
-    if (o.replay !== undefined) {
-      const path = o.replay === '-' ? [] : decodePath(o.replay);
-      const config = { ...v.config, ...overrides };
-      const r = runOnce(config, new ArrayChoiceSource(path));
-      const violation = r.violations[0];
-      const encoded = encodePath(r.path);
-      result = violation
-        ? { variant: v.name, verdict: 'violated', runs: 1, seed: o.seed, scheduler: o.scheduler, counterexample: { violation, config, path: encoded, result: r, foundAtRun: 1, shrinkAttempts: 0, replay: replayCommand(v.name, v.config, config, encoded) } }
-        : { variant: v.name, verdict: 'pass', runs: 1, seed: o.seed, scheduler: o.scheduler };
-      if (o.trace) writeTrace(o.trace, toTraceEvents(r.records, r.sim.procNames));
-    } else {
-      result = explore(v, { runs: o.runs, seed: o.seed, scheduler: o.scheduler, overrides });
-      const c = result.counterexample;
-      if (o.trace && c) writeTrace(o.trace, toTraceEvents(c.result.records, c.result.sim.procNames));
-    }
+    const result = o.replay !== undefined
+      ? replayOnce(v, o.replay === '-' ? [] : decodePath(o.replay), overrides, o.seed, o.scheduler, o.trace)
+      : explore(v, { runs: o.runs, seed: o.seed, scheduler: o.scheduler, overrides });
+    const c = result.counterexample;
+    if (o.replay === undefined && o.trace && c) writeTrace(o.trace, toTraceEvents(c.result.records, c.result.sim.procNames));
+    if (o.save && c) writeFile(o.save, `${JSON.stringify(toCounterexampleFile(v.name, c), null, 2)}\n`);
     process.stdout.write(o.json ? `${JSON.stringify(resultJson(result))}\n` : `${renderResult(result, v.expect)}\n`);
     process.exitCode = matches(v, result) ? 0 : 1;
+  });
+
+program.command('replay')
+  .description('replay a saved counterexample; exit 0 when it reproduces the same property')
+  .argument('<file>', 'a file written by `run --save`')
+  .option('--trace <file>', 'write the replayed trace as JSON lines')
+  .option('--json', 'machine-readable verdict')
+  .action((file: string, o: { trace?: string; json?: boolean }) => {
+    const saved = readCounterexampleFile(file);
+    const v = variantOrFail(saved.variant);
+    const result = replayOnce(v, decodePath(saved.path), overridesOf(saved), 0, 'pct', o.trace);
+    process.stdout.write(o.json ? `${JSON.stringify(resultJson(result))}\n` : `${renderResult(result, v.expect)}\n`);
+    process.exitCode = result.counterexample?.violation.property === saved.property ? 0 : 1;
   });
 
 program.command('variants')
@@ -115,9 +121,27 @@ program.command('bench')
     process.stdout.write(`wrote ${o.out}: ${Math.round(results.effectsPerSecond).toLocaleString('en-US')} effects/s\n`);
   });
 
-function writeTrace(file: string, events: Parameters<typeof writeJsonl>[0]): void {
+/** One run along a recorded path: the verdict as if a search had found it at run 1. */
+function replayOnce(v: Variant, path: number[], overrides: Partial<SimConfig>, seed: number, scheduler: 'pct' | 'random', trace: string | undefined): ExploreResult {
+  const config = { ...v.config, ...overrides };
+  const r = runOnce(config, new ArrayChoiceSource(path));
+  if (trace) writeTrace(trace, toTraceEvents(r.records, r.sim.procNames));
+  const violation = r.violations[0];
+  if (!violation) return { variant: v.name, verdict: 'pass', runs: 1, seed, scheduler };
+  const encoded = encodePath(trimPath(r.path));
+  return {
+    variant: v.name, verdict: 'violated', runs: 1, seed, scheduler,
+    counterexample: { violation, config, path: encoded, result: r, foundAtRun: 1, shrinkAttempts: 0, replay: replayCommand(v.name, v.config, config, encoded) },
+  };
+}
+
+function writeFile(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, writeJsonl(events));
+  writeFileSync(file, text);
+}
+
+function writeTrace(file: string, events: Parameters<typeof writeJsonl>[0]): void {
+  writeFile(file, writeJsonl(events));
 }
 
 try {
@@ -125,7 +149,7 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof UsageError || err instanceof PathSyntaxError) {
+  } else if (err instanceof UsageError || err instanceof PathSyntaxError || err instanceof CounterexampleFileError) {
     process.stderr.write(`virtio-conform: ${err.message}\n`);
     process.exitCode = 2;
   } else {
