@@ -13,7 +13,7 @@ export interface Shrunk {
   readonly attempts: number;
 }
 
-export function shrinkFailure(config: SimConfig, path: readonly number[], property: OracleProperty, maxAttempts = 600): Shrunk {
+export function shrinkFailure(config: SimConfig, path: readonly number[], property: OracleProperty, maxAttempts = 2000): Shrunk {
   let attempts = 0;
   let best = { config, result: runOnce(config, new ArrayChoiceSource(path)) };
   const fails = (r: RunResult) => r.violations[0]?.property === property;
