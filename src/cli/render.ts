@@ -8,11 +8,12 @@ export function renderResult(r: ExploreResult, expect: 'pass' | 'violate'): stri
   const c = r.counterexample;
   if (!c) return `${r.variant}: pass — no violation in ${r.runs} runs (${r.scheduler}, seed ${r.seed}); expected ${expect}.`;
   const v = c.violation;
+  const atStep = (c.result.records[v.at]?.step ?? c.result.steps) + 1;
   const lines = [
     `${r.variant}: ${v.requirements.join(', ') || '—'} violated (${v.property}): ${v.summary}`,
     `Replay: ${c.replay}`,
-    c.fromCorpus ? `Found by replaying known counterexample ${c.foundAtRun} of this variant's regression corpus.` : `Found at run ${c.foundAtRun} (${r.scheduler}, seed ${r.seed}); shrunk in ${c.shrinkAttempts} re-runs to ${c.result.steps} steps, ${c.result.path.length} choices, ${c.config.rxPackets} rx / ${c.config.txPackets} tx packets.`,
-    `Counterexample: ${c.result.steps} steps, ${c.result.records.length} trace events.`,
+    c.fromCorpus ? `Found by replaying known counterexample ${c.foundAtRun} of this variant's regression corpus.` : `Found at run ${c.foundAtRun} (${r.scheduler}, seed ${r.seed}); shrunk in ${c.shrinkAttempts} re-runs to ${c.config.rxPackets} rx / ${c.config.txPackets} tx packets.`,
+    `Counterexample: violated at step ${atStep}${atStep < c.result.steps ? ` (the run goes on to step ${c.result.steps})` : ''}; replay path of ${c.path.length} choices (the rest are 0), ${c.result.records.length} trace events.`,
     '',
     renderSequenceChart(c.result.records, c.result.sim.procNames, { mark: v.at, regVersion: c.config.transport === 'mmio-v1' ? 1 : 2, maxRows: 60 }),
     '',
@@ -33,6 +34,6 @@ export function resultJson(r: ExploreResult): object {
     seed: r.seed,
     scheduler: r.scheduler,
     replay: c?.replay ?? null,
-    steps: c?.result.steps ?? null,
+    steps: c ? (c.result.records[c.violation.at]?.step ?? c.result.steps) + 1 : null,
   };
 }

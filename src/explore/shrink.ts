@@ -18,10 +18,17 @@ export function shrinkFailure(config: SimConfig, path: readonly number[], proper
   let best = { config, result: runOnce(config, new ArrayChoiceSource(path)) };
   const fails = (r: RunResult) => r.violations[0]?.property === property;
   if (!fails(best.result)) return { ...best, attempts };
+  // A candidate is better only if it fails no later than the best so far, so it need not run
+  // past that step — except for quiescence failures, which are judged at the end of a run.
+  const horizon = (c: SimConfig): SimConfig => {
+    if (property === 'P-QUIESCE') return c;
+    const at = best.result.violations[0]!.at;
+    return { ...c, maxSteps: Math.min(c.maxSteps, (best.result.records[at]?.step ?? c.maxSteps) + 2) };
+  };
   const tryCandidate = (c: SimConfig, p: readonly number[]): boolean => {
     if (attempts >= maxAttempts) return false;
     attempts++;
-    const r = runOnce(c, new ArrayChoiceSource(p));
+    const r = runOnce(horizon(c), new ArrayChoiceSource(p));
     if (fails(r) && size(c, r) < size(best.config, best.result)) {
       best = { config: c, result: r };
       return true;
@@ -57,7 +64,8 @@ export function shrinkFailure(config: SimConfig, path: readonly number[], proper
       if (q[i]! > 0 && tryCandidate(best.config, [...q.slice(0, i), 0, ...q.slice(i + 1)])) improved = true;
     }
   }
-  return { ...best, attempts };
+  // Report exactly what a replay produces (candidates may have stopped at the horizon).
+  return { config: best.config, result: runOnce(best.config, new ArrayChoiceSource(best.result.path)), attempts };
 }
 
 /** Smaller is better: an earlier violation, then fewer choices, then smaller choices. */
