@@ -16,7 +16,7 @@ const bin = new URL('../bin/virtio-conform.js', import.meta.url).pathname;
 
 describe('determinism and replay', () => {
   it('the same seed gives byte-identical JSON and trace', () => {
-    const v = variantByName('BZ-KVT-01')!;
+    const v = variantByName('BZ-KVT-03b')!;
     const a = explore(v, { runs: 2000, seed: 3, scheduler: 'pct' });
     const b = explore(v, { runs: 2000, seed: 3, scheduler: 'pct' });
     expect(a.verdict).toBe('violated');

@@ -9,7 +9,7 @@ import { shrinkFailure } from '../src/explore/shrink.ts';
 import { ArrayChoiceSource, decodePath, encodePath } from '../src/kernel/index.ts';
 import { REFERENCE_DEVICE } from '../src/device/quirks.ts';
 import { REFERENCE_DRIVER } from '../src/driver/quirks.ts';
-import { pctSchedule, sourceOf } from './arbitraries/schedule.arb.ts';
+import { mutantSchedule, sourceOf } from './arbitraries/schedule.arb.ts';
 
 const mutants = VARIANTS.filter((v) => v.kind === 'mutant');
 const searchable = mutants.filter((m) => !m.regressions);
@@ -19,7 +19,7 @@ describe('bug-zoo mutants are caught with a shrunk, replayable counterexample', 
   it.each(searchable.map((m) => [m.name, m] as const))('%s is found by search', (_name, m) => {
     let failing: RunResult | undefined;
     const out = fc.check(
-      fc.property(pctSchedule(1200), (schedule) => {
+      fc.property(mutantSchedule(1200), (schedule) => {
         const r = runOnce(m.config, sourceOf(schedule));
         if (r.violations.length > 0) failing = r;
         return r.violations.length === 0;

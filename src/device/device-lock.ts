@@ -1,7 +1,7 @@
 // QEMU's big lock (BQL) for one device: register handlers, the ioeventfd worker and the
 // net backend run serialised by it; guest memory accesses of other vCPUs do not take it.
 
-import { type Process, type WaitEffect, wait } from '../kernel/index.ts';
+import { type Process, type WaitEffect, fence, wait } from '../kernel/index.ts';
 
 export class DeviceLock {
   /** Who holds it: a context name, or undefined when free. */
@@ -13,7 +13,10 @@ export class DeviceLock {
 
   private readonly waits = new Map<string, WaitEffect>();
 
-  /** `qemu_mutex_lock_iothread()`: wait until free, then take it in the same step. */
+  /**
+   * `qemu_mutex_lock_iothread()`: wait until free, then take it in the same step. Taking a
+   * mutex is a locked instruction: it drains this thread's store buffer (the fence step).
+   */
   *acquire(who: string): Process {
     let w = this.waits.get(who);
     if (!w) {
@@ -22,9 +25,20 @@ export class DeviceLock {
     }
     yield w;
     this.holder = who;
+    yield fence('full', `${who}.lock_acquired`);
   }
 
-  release(): void {
+  /** Take the lock in a step that already holds it free (a register handler's exit). */
+  take(who: string): void {
+    this.holder = who;
+  }
+
+  /**
+   * Release: a locked instruction too, so every store made under the lock is visible before
+   * the next holder runs — the handoff between device threads never reorders their stores.
+   */
+  *release(who: string): Process {
+    yield fence('full', `${who}.lock_release`);
     this.holder = undefined;
   }
 }

@@ -24,6 +24,8 @@ export interface NetDeviceOptions {
   readonly rxPackets: number;
   /** After every this many packets the link announces itself: a configuration change (§5.1.4, §2.5). 0 = never. */
   readonly announceEvery: number;
+  /** Packets the backend hands over per wake-up of the main loop (a tap read loop), under one lock hold. */
+  readonly rxBurst: number;
 }
 
 export class NetDevice extends VirtioDeviceCore {
@@ -124,15 +126,22 @@ export class NetDevice extends VirtioDeviceCore {
     }
   }
 
-  /** The backend peer (a tap or slirp on the host): sends `rxPackets` packets, one at a time. */
+  /** The backend peer (a tap or slirp on the host): sends `rxPackets` packets, `rxBurst` per main-loop wake-up. */
   *peer(): Process {
-    for (let seq = 1; seq <= this.net.rxPackets; seq++) {
+    const burst = Math.max(1, this.net.rxBurst);
+    for (let seq = 1; seq <= this.net.rxPackets;) {
+      const first = seq;
       yield* this.lock.acquire('net.peer');
-      this.backlog.push(seq);
-      yield note('dev.backlog', { q: NET_RX, n: this.backlog.length });
-      yield* this.receiveBacklog();
-      this.lock.release();
-      if (this.net.announceEvery > 0 && seq % this.net.announceEvery === 0) yield* this.announce();
+      // One main-loop iteration: read up to `burst` packets and deliver each under the same lock hold.
+      for (let i = 0; i < burst && seq <= this.net.rxPackets; i++, seq++) {
+        this.backlog.push(seq);
+        yield note('dev.backlog', { q: NET_RX, n: this.backlog.length });
+        yield* this.receiveBacklog();
+      }
+      yield* this.lock.release('net.peer');
+      // Announce once per `announceEvery` packets delivered, wherever the burst boundaries fall.
+      const every = this.net.announceEvery;
+      if (every > 0 && Math.floor((seq - 1) / every) > Math.floor((first - 1) / every)) yield* this.announce();
     }
   }
 
@@ -141,8 +150,9 @@ export class NetDevice extends VirtioDeviceCore {
     yield wait(() => this.activated, 'net.peer.wait_live');
     yield* this.lock.acquire('net.peer');
     this.linkStatus ^= VIRTIO_NET_S_ANNOUNCE;
-    yield note('dev.configChange', { status: this.linkStatus });
+    this.configGeneration++; // MMIO-DEV-5: a driver reading across the change sees a new generation
+    yield note('dev.configChange', { status: this.linkStatus, generation: this.configGeneration });
     yield this.transport.notifyEffect('config', -1);
-    this.lock.release();
+    yield* this.lock.release('net.peer');
   }
 }

@@ -37,6 +37,8 @@ export abstract class VirtioDeviceCore {
   status = 0;
   guestFeatures: FeatureSet = 0n;
   activated = false;
+  /** ConfigGeneration (§4.2.2): changes whenever the config space changes. */
+  configGeneration = 0;
   /** Async mode: DRIVER_OK was written; the worker activates the device (the activation window). */
   activationPending = false;
   readonly lock = new DeviceLock();
@@ -174,12 +176,9 @@ export abstract class VirtioDeviceCore {
 
   /** Work that a register handler hands to the vCPU: it holds the device lock throughout. */
   private *underLock(who: string, body: Process): Process {
-    this.lock.holder = who;
-    try {
-      yield* body;
-    } finally {
-      this.lock.release();
-    }
+    this.lock.take(who);
+    yield* body;
+    yield* this.lock.release(who);
   }
 
   /** The ioeventfd worker (async kicks): activation and kicks, one at a time, under the lock. */
@@ -187,7 +186,7 @@ export abstract class VirtioDeviceCore {
     const work = wait(() => this.lock.free && (this.activationPending || (this.kickPending.some(Boolean) && (this.activated || this.quirks.dropKicksBeforeActivation))), 'dev.iothread.wait');
     for (;;) {
       yield work;
-      this.lock.holder = 'iothread';
+      this.lock.take('iothread');
       if (!this.activated && this.kickPending.some(Boolean) && this.quirks.dropKicksBeforeActivation) {
         // BZ-FC-01: an inactive device treats the eventfd as spurious and drains it.
         const q = this.kickPending.indexOf(true);
@@ -198,7 +197,7 @@ export abstract class VirtioDeviceCore {
       } else {
         yield* this.runPendingKicks();
       }
-      this.lock.release();
+      yield* this.lock.release('iothread');
     }
   }
 

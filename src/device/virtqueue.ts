@@ -71,15 +71,15 @@ export class DeviceVirtqueue {
     const head = yield load(splitRing.availRing(this.avail, this.num, this.lastAvailIdx), 2, this.sites.load_avail_ring);
     this.lastAvailIdx = (this.lastAvailIdx + 1) & this.mask;
     yield note('dev.popAvail', { q, head, nextAvail: this.lastAvailIdx });
+    if (this.eventIdx()) {
+      // QEMU: vring_set_avail_event(vq, last_avail_idx) right after taking the head (§2.7.10).
+      yield store(splitRing.availEvent(this.used, this.num), 2, this.lastAvailIdx, this.sites.store_avail_event);
+    }
     if (head >= this.num) throw new Error(`vq${q}: descriptor head ${head} out of range (queue size ${this.num})`);
     const d = splitRing.descAddr(this.desc, head);
     const addr = yield load(d, 8, this.sites.load_desc_addr);
     const len = yield load(d + 8, 4, this.sites.load_desc_len);
     const flags = yield load(d + 12, 2, this.sites.load_desc_flags);
-    if (this.eventIdx()) {
-      // QEMU: vring_set_avail_event(vq, last_avail_idx) after every pop (§2.7.10).
-      yield store(splitRing.availEvent(this.used, this.num), 2, this.lastAvailIdx, this.sites.store_avail_event);
-    }
     return { head, addr, len, writable: (flags & VIRTQ_DESC_F.WRITE) !== 0 };
   }
 

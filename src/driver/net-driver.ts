@@ -10,6 +10,7 @@ import type { DmaAllocator } from '../platform/guest-memory.ts';
 import { VirtioMmioDriver } from './virtio-mmio.ts';
 import { Napi, NapiScheduler } from './napi.ts';
 import type { Vring } from './vring.ts';
+import { SpinLock } from './spinlock.ts';
 
 export interface NetDriverOptions {
   readonly cpus: number;
@@ -42,6 +43,8 @@ export class NetDriver {
   private rxNapi!: Napi;
   private txNapi!: Napi;
   readonly received: number[] = [];
+  /** The tx queue lock (`__netif_tx_lock`): start_xmit and the tx NAPI poll share the virtqueue. */
+  private readonly txLock = new SpinLock();
   txCompleted = 0;
 
   constructor(readonly mmio: VirtioMmioDriver, private readonly dma: DmaAllocator, readonly options: NetDriverOptions) {
@@ -96,6 +99,7 @@ export class NetDriver {
     }
     // step 7: virtqueues, interrupt, buffers
     const eventIdx = hasFeature(this.features, VIRTIO_F.EVENT_IDX);
+    m.requestIrq(); // vm_find_vqs: request_irq before the queues are set up
     this.rx = yield* m.setupVq(0, this.options.queueSize, eventIdx, this.options.indexWidth);
     this.tx = yield* m.setupVq(1, this.options.queueSize, eventIdx, this.options.indexWidth);
     if (!this.rx || !this.tx) return yield* this.fail('missing virtqueues');
@@ -104,8 +108,7 @@ export class NetDriver {
     this.rx.disableSetsFlagOnly = this.tx.disableSetsFlagOnly = m.quirks.enableCbAfterNapiComplete;
     yield* this.napi.init(this.rxNapi);
     yield* this.napi.init(this.txNapi);
-    m.configChanged = () => this.configChanged();
-    m.requestIrq();
+    m.configChanged = (cpu) => this.configChangedIrq(cpu);
     for (let i = 0; i < this.rx.layout.num; i++) yield* this.addRxBuffer(i);
     if (m.quirks.kickBeforeDriverOk) yield* this.kick(this.rx); // BZ-LNX-02: a kick before DRIVER_OK
     yield* this.addStatus(STATUS.DRIVER_OK); // step 8: virtio_device_ready
@@ -117,8 +120,20 @@ export class NetDriver {
     const txCpu = this.options.cpus > 1 ? 1 : 0;
     for (let seq = 1; seq <= this.options.txPackets; seq++) {
       // start_xmit runs when the queue is awake: a free slot (netif_stop_queue until tx completes)
-      this.tasks[txCpu]!.push({ ready: () => this.txFree.length > 0, run: () => this.startXmit(seq) });
+      this.tasks[txCpu]!.push({ ready: () => this.txFree.length > 0, run: () => this.startXmit(seq, txCpu) });
     }
+  }
+
+  /** `skb_xmit_done`: suppress further interrupts, then schedule tx NAPI (napi_tx). */
+  private *skbXmitDone(tx: Vring, cpu: number): Process {
+    yield* tx.disableCb();
+    yield* this.napi.schedule(this.txNapi, tx, cpu);
+  }
+
+  /** `virtnet_config_changed`: the interrupt only schedules the config work (a task). */
+  private *configChangedIrq(cpu: number): Process {
+    this.tasks[cpu]!.push({ ready: () => true, run: () => this.configChanged() });
+    yield note('drv.configWorkScheduled', { cpu });
   }
 
   /** `virtnet_config_changed_work`: read the link status (a 16-bit field, 16-bit access: MMIO-DRV-2). */
@@ -139,7 +154,7 @@ export class NetDriver {
     this.rxNapi = new Napi('napi.rx', this.dma.alloc(4, 4), (cpu, budget) => this.rxPoll(cpu, budget));
     this.txNapi = new Napi('napi.tx', this.dma.alloc(4, 4), (cpu) => this.txPoll(cpu));
     rx.callback = (cpu) => this.napi.schedule(this.rxNapi, rx, cpu); // skb_recv_done
-    tx.callback = (cpu) => this.napi.schedule(this.txNapi, tx, cpu); // skb_xmit_done (napi_tx)
+    tx.callback = (cpu) => this.skbXmitDone(tx, cpu);
   }
 
   private *addRxBuffer(token: number): Process {
@@ -172,9 +187,10 @@ export class NetDriver {
     return received;
   }
 
-  /** `virtnet_poll_tx`: reclaim every completed buffer, then complete. */
+  /** `virtnet_poll_tx`: under the tx queue lock, reclaim every completed buffer, then complete. */
   private *txPoll(cpu: number): Process<number> {
     const tx = this.tx!;
+    yield* this.txLock.acquire(`cpu${cpu}`); // __netif_tx_lock: start_xmit uses the same virtqueue
     for (;;) {
       const token = yield* tx.getBuf();
       if (token === undefined) break;
@@ -183,6 +199,7 @@ export class NetDriver {
       yield note('drv.txComplete', { q: tx.index, cpu, completed: this.txCompleted });
     }
     yield* this.completeNapi(this.txNapi, tx, cpu);
+    this.txLock.release();
     return 0;
   }
 
@@ -192,12 +209,14 @@ export class NetDriver {
   }
 
   /** `start_xmit`: fill a free buffer, add it, kick. */
-  private *startXmit(seq: number): Process {
+  private *startXmit(seq: number, cpu: number): Process {
     const tx = this.tx!;
+    yield* this.txLock.acquire(`cpu${cpu}`); // HARD_TX_LOCK around ndo_start_xmit
     const token = this.txFree.shift()!;
     yield store(this.txBufs[token]!, 4, seq, 'drv.tx.store_packet');
     yield* tx.add(this.txBufs[token]!, TX_BUF, false, token);
     yield note('drv.txPacket', { q: tx.index, seq });
     yield* this.kick(tx);
+    this.txLock.release();
   }
 }

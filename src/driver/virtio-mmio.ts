@@ -19,7 +19,7 @@ export class VirtioMmioDriver {
   readonly handlerCalls: number[];
   spuriousHandlerCalls = 0;
   /** Set by the device driver: runs on a config-change interrupt. */
-  configChanged: (() => Process) | undefined;
+  configChanged: ((cpu: number) => Process) | undefined;
 
   constructor(
     readonly dev: number,
@@ -132,7 +132,7 @@ export class VirtioMmioDriver {
     if (!this.quirks.ackAfterProcess) yield mmioWrite(this.dev, MMIO.InterruptACK, status, 'drv.irq.ack');
     let handled = false;
     if (status & MMIO_INT.CONFIG) {
-      if (this.configChanged) yield* this.configChanged();
+      if (this.configChanged) yield* this.configChanged(cpu);
       handled = true;
     }
     if (status & MMIO_INT.VRING) {

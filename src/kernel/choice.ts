@@ -141,7 +141,10 @@ export class ScriptedPctSource implements ChoiceSource {
       i = this.order.size;
       this.order.set(code, i);
     }
-    return (this.priorities[i] ?? 0) * 1024 - i; // ties: the earlier agent wins
+    const p = (this.priorities[i] ?? 0) * 1024 - i; // ties: the earlier agent wins
+    // Store buffers rank below every process (as in PctChoiceSource): buffered stores linger
+    // until a fence, a locked op or a change point lets them out, so weak behaviours are the default.
+    return choiceKind(code) === ChoiceKind.Flush ? p - (1 << 24) : p;
   }
   private best(codes: Int32Array, n: number): number {
     let best = 0;

@@ -1,6 +1,7 @@
 // P-ISR: the classic virtio-mmio interrupt (§4.2.2 InterruptStatus/InterruptACK,
 // §4.2.3.4): the line is asserted exactly while InterruptStatus ≠ 0 (checked between
-// atomic steps), a bit is set before the line rises, and an ACK clears only what it wrote.
+// atomic steps), a bit is set before the line rises, an ACK clears only what it wrote, and
+// what the driver reads is exactly the events raised and not yet acked (MMIO-DEV-3).
 
 import type { Oracle, OracleContext, OracleRun, Violation } from './types.ts';
 import type { ProtocolEvent } from './decode.ts';
@@ -41,6 +42,12 @@ class IsrRun implements OracleRun {
         break;
       case 'drv.ack':
         this.pendingAck = { before: this.isr, value: ev.value, at };
+        break;
+      case 'drv.readIsr':
+        if (ev.value !== this.isr) {
+          this.fail(at, ['MMIO-DEV-3'], `InterruptStatus read 0x${ev.value.toString(16)} but the events raised and acked make it 0x${this.isr.toString(16)}`,
+            'Each bit shows an event from the moment it happens until the driver acks it; bits for events that did not happen read 0.');
+        }
         break;
       case 'irq.set':
         if (ev.line !== this.ctx.line) break;

@@ -43,6 +43,7 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
     quirks: config.device,
     rxPackets: config.rxPackets,
     announceEvery: config.announceEvery,
+    rxBurst: config.rxBurst,
   });
   const transport = new MmioTransportDevice(world, irq, DEVICE_LINE, device, config.transport === 'mmio-v1' ? 1 : 2);
   const slot = bus.attach(transport);

@@ -25,6 +25,8 @@ export interface SimConfig {
   readonly txPackets: number;
   /** The peer's link announces (a config change) after every this many rx packets; 0 = never. */
   readonly announceEvery: number;
+  /** Packets the backend delivers per main-loop wake-up, under one device-lock hold. */
+  readonly rxBurst: number;
   readonly napiBudget: number;
   readonly maxSteps: number;
   readonly device: DeviceQuirks;
@@ -43,6 +45,7 @@ export const DEFAULT_CONFIG: SimConfig = {
   rxPackets: 6,
   txPackets: 6,
   announceEvery: 3,
+  rxBurst: 2,
   napiBudget: 2,
   maxSteps: 4_000,
   device: REFERENCE_DEVICE,

@@ -59,15 +59,24 @@ export const VARIANTS: readonly Variant[] = [
   reference('mmio-v1-flags', 'legacy virtio-mmio Version 1 without EVENT_IDX', { transport: 'mmio-v1', eventIdx: false }),
   reference('mmio-v2-status-gating', 'the reference device under the exhaustive (status × byte) Status probe', { workload: 'status-gating', maxSteps: 20_000 }),
   mutant('BZ-KVT-01', 'P-QUIESCE', 'kvmtool d7d79bd5: device fence between used.idx store and used_event load is only a write barrier (TSO)',
-    { device: { shouldNotifyFence: 'wmb' } }),
+    {
+      device: { shouldNotifyFence: 'wmb' },
+      // A narrow race (two stores must both still be buffered across four steps): the PCT
+      // portfolio finds it in thousands of runs, beyond the CI search budget.
+      regressions: [{
+        overrides: { rxPackets: 3, txPackets: 0 },
+        path: '0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000001111110111111000001111111111111111111',
+        note: 'virtio-conform run --variant BZ-KVT-01 --runs 30000 --seed 1: PCT run 5636, shrunk to 3 rx / 0 tx packets',
+      }],
+    }),
   mutant('BZ-LNX-01', 'P-QUIESCE', 'Linux cbdadbbf (3.11-era driver): virtio_net re-enables callbacks after napi_complete, racing another CPU; used_event moves backwards',
     {
       driver: { enableCbAfterNapiComplete: true },
       config: { memoryModel: 'sc', rxPackets: 8, announceEvery: 1, napiBudget: 1 },
       regressions: [{
-        overrides: { rxPackets: 1, txPackets: 4 },
-        path: '00000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000011111111111111111111111111112222231111111111111111111111111111111111111111111122222311111111111111111111111111111111111111111111222223111111111111112222222222222222222322',
-        note: 'PCT depth 4, seed 2, run 1119, shrunk: vCPU0 stalls between napi_complete and its used_event store while vCPU1 polls tx three times',
+        overrides: { rxPackets: 3, txPackets: 1 },
+        path: '0000000000000000000000000000000000000000000000000000000000000000000000000000000000000022222222222222222222311111111111111111111111111111111111111111111111111111110001111010000000000000011000101111',
+        note: 'virtio-conform run --variant BZ-LNX-01 --runs 30000 --seed 1: PCT run 1016, shrunk to 3 rx / 1 tx packets',
       }],
     }),
   mutant('BZ-CV-03', 'P-QUIESCE', 'crosvm 52c97d41: device handles one descriptor chain per kick under EVENT_IDX',

@@ -79,7 +79,7 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
       case MMIO_LEGACY.QueuePFN: return this.version === 1 ? this.queuePfn[this.queueSel] ?? 0 : 0;
       case MMIO.InterruptStatus: return this.isr;
       case MMIO.Status: return d.status;
-      case MMIO.ConfigGeneration: return 0;
+      case MMIO.ConfigGeneration: return this.version === 2 ? d.configGeneration : 0;
       default: return 0; // write-only or unknown register: QEMU logs a guest error and reads 0
     }
   }
