@@ -7,12 +7,16 @@ import { explore, sourceFor } from '../explore/explore.ts';
 import { runOnce } from '../explore/run-once.ts';
 import { ArrayChoiceSource } from '../kernel/index.ts';
 import { now } from './clock.ts';
+import { exploreExhaustive, notifyLitmusTarget } from '../explore/exhaustive.ts';
+import { NOTIFY_LITMUS_DEFAULTS, type NotifyLitmusConfig } from '../scenarios/notify-litmus.ts';
 
 export interface BenchResults {
   readonly node: string;
   readonly effectsPerSecond: number;
   readonly stepsPerSecond: number;
   readonly workload: { variant: string; runs: number; effects: number; steps: number; ms: number };
+  /** The exhaustive explorer on the notification litmus (2-bit indices, x86-TSO, 2 buffers). */
+  readonly exhaustive: { scenario: string; verdict: string; states: number; schedules: number; merged: number; counterexampleChoices: number | null; ms: number }[];
   readonly mutants: { variant: string; scheduler: 'pct' | 'random'; seeds: number; found: number; medianRuns: number | null; meanRuns: number | null; runsPerSeed: (number | null)[]; ms: number }[];
 }
 
@@ -49,11 +53,24 @@ export function runBench(maxRuns: number, progress: (line: string) => void): Ben
       progress(`${v.name} ${scheduler}: runs-to-detect per seed ${JSON.stringify(runsPerSeed)}\n`);
     }
   }
+  const exhaustive: BenchResults['exhaustive'] = [];
+  const scenarios: [string, Partial<NotifyLitmusConfig>][] = [
+    ['(a) store-buffering lost interrupt, EVENT_IDX, full barrier', {}],
+    ['(a) store-buffering lost interrupt, EVENT_IDX, write barrier only (BZ-KVT-01)', { deviceFence: 'wmb' }],
+    ['(b) flag-based suppression, full barrier', { eventIdx: false }],
+    ['(b) flag-based suppression, write barrier only', { eventIdx: false, deviceFence: 'wmb' }],
+  ];
+  for (const [scenario, over] of scenarios) {
+    const r = exploreExhaustive(notifyLitmusTarget({ ...NOTIFY_LITMUS_DEFAULTS, buffers: 2, ...over }), {}, now);
+    exhaustive.push({ scenario, verdict: r.verdict, states: r.states, schedules: r.schedules, merged: r.merged, counterexampleChoices: r.counterexample?.choices ?? null, ms: Math.round(r.ms) });
+    progress(`exhaustive ${scenario}: ${r.verdict}, ${r.states} states, ${r.schedules} schedules, ${Math.round(r.ms)} ms${r.counterexample ? `, counterexample of ${r.counterexample.choices} choices` : ''}\n`);
+  }
   return {
     node: process.version,
     effectsPerSecond: effects / (ms / 1000),
     stepsPerSecond: steps / (ms / 1000),
     workload: { variant: ref.name, runs, effects, steps, ms: Math.round(ms) },
+    exhaustive,
     mutants,
   };
 }

@@ -10,7 +10,10 @@ import { runOnce } from '../explore/run-once.ts';
 import { ArrayChoiceSource, decodePath, encodePath, PathSyntaxError, trimPath } from '../kernel/index.ts';
 import type { SimConfig } from '../sim/config.ts';
 import { CounterexampleFileError, overridesOf, readCounterexampleFile, toCounterexampleFile } from './counterexample-file.ts';
-import { renderResult, resultJson } from './render.ts';
+import { exhaustiveJson, renderExhaustive, renderResult, resultJson } from './render.ts';
+import { exploreExhaustive, notifyLitmusTarget, replayTarget, simulationTarget } from '../explore/exhaustive.ts';
+import { NOTIFY_LITMUS_DEFAULTS } from '../scenarios/notify-litmus.ts';
+import { now } from './clock.ts';
 import { conformTable } from './conform.ts';
 import { runBench } from './bench.ts';
 import { toTraceEvents, writeJsonl } from '../trace/jsonl.ts';
@@ -51,19 +54,31 @@ program.command('run')
   .option('--variant <name>', 'variant to run (see `variants`)', 'mmio-v2')
   .option('--runs <n>', 'schedules to try', int('--runs', 1), 2000)
   .option('--seed <n>', 'seed of the schedule source', int('--seed', 0), 1)
-  .addOption(new Option('--scheduler <name>', 'schedule source').choices(['pct', 'random']).default('pct'))
+  .addOption(new Option('--scheduler <name>', 'schedule source; exhaustive = every schedule, breadth-first with state hashing').choices(['pct', 'random', 'exhaustive']).default('pct'))
+  .option('--max-states <n>', 'exhaustive: stop after this many distinct states (verdict "bounded")', int('--max-states', 1), 200_000)
   .option('--replay <path>', 'replay one recorded path (as printed by a counterexample) instead of exploring')
   .option('--rx <n>', 'rx packets (override)', int('--rx', 0))
   .option('--tx <n>', 'tx packets (override)', int('--tx', 0))
   .option('--trace <file>', 'write the counterexample (or replayed) trace as JSON lines')
   .option('--save <file>', 'save the counterexample for `virtio-conform replay FILE`')
   .option('--json', 'machine-readable verdict')
-  .action((o: { variant: string; runs: number; seed: number; scheduler: 'pct' | 'random'; replay?: string; rx?: number; tx?: number; trace?: string; save?: string; json?: boolean }) => {
+  .action((o: { variant: string; runs: number; seed: number; scheduler: 'pct' | 'random' | 'exhaustive'; maxStates: number; replay?: string; rx?: number; tx?: number; trace?: string; save?: string; json?: boolean }) => {
     const v = variantOrFail(o.variant);
     const overrides = { ...(o.rx !== undefined ? { rxPackets: o.rx } : {}), ...(o.tx !== undefined ? { txPackets: o.tx } : {}) };
+    if (o.scheduler === 'exhaustive' && o.replay === undefined) {
+      const config = { ...v.config, ...overrides };
+      const r = exploreExhaustive(simulationTarget(config), { maxStates: o.maxStates }, now);
+      const c = r.counterexample;
+      if (o.trace && c) writeTrace(o.trace, toTraceEvents(c.records, c.procNames));
+      const replay = replayCommand(v.name, v.config, config, '').replace(/ --replay -$/, '');
+      process.stdout.write(o.json ? `${JSON.stringify(exhaustiveJson(v.name, r))}\n` : `${renderExhaustive(v.name, r, replay, config.transport === 'mmio-v1' ? 1 : 2)}\n`);
+      process.exitCode = (v.expect === 'pass') === (r.verdict !== 'violated') ? 0 : 1;
+      return;
+    }
+    const scheduler = o.scheduler === 'exhaustive' ? 'pct' : o.scheduler;
     const result = o.replay !== undefined
-      ? replayOnce(v, o.replay === '-' ? [] : decodePath(o.replay), overrides, o.seed, o.scheduler, o.trace)
-      : explore(v, { runs: o.runs, seed: o.seed, scheduler: o.scheduler, overrides });
+      ? replayOnce(v, o.replay === '-' ? [] : decodePath(o.replay), overrides, o.seed, scheduler, o.trace)
+      : explore(v, { runs: o.runs, seed: o.seed, scheduler, overrides });
     const c = result.counterexample;
     if (o.replay === undefined && o.trace && c) writeTrace(o.trace, toTraceEvents(c.result.records, c.result.sim.procNames));
     if (o.save && c) writeFile(o.save, `${JSON.stringify(toCounterexampleFile(v.name, c), null, 2)}\n`);
@@ -82,6 +97,27 @@ program.command('replay')
     const result = replayOnce(v, decodePath(saved.path), overridesOf(saved), 0, 'pct', o.trace);
     process.stdout.write(o.json ? `${JSON.stringify(resultJson(result))}\n` : `${renderResult(result, v.expect)}\n`);
     process.exitCode = result.counterexample?.violation.property === saved.property ? 0 : 1;
+  });
+
+program.command('litmus')
+  .description('exhaustively check the notification litmus (one queue, a device thread, a vCPU): verified, or the minimal counterexample')
+  .option('--buffers <n>', 'buffers the driver makes available', int('--buffers', 1), 2)
+  .option('--width <bits>', 'ring-index width', int('--width', 1), NOTIFY_LITMUS_DEFAULTS.indexWidth)
+  .option('--queue-size <n>', 'ring size', int('--queue-size', 1), NOTIFY_LITMUS_DEFAULTS.queueSize)
+  .option('--flags', 'flag-based suppression (NO_INTERRUPT / NO_NOTIFY) instead of EVENT_IDX')
+  .addOption(new Option('--device-fence <kind>', 'barrier between used.idx store and used_event load (wmb = BZ-KVT-01)').choices(['full', 'wmb']).default('full'))
+  .addOption(new Option('--memory <model>', 'memory model').choices(['sc', 'tso']).default('tso'))
+  .option('--max-states <n>', 'stop after this many distinct states (verdict "bounded")', int('--max-states', 1), 200_000)
+  .option('--replay <path>', 'run one recorded path (as printed by a counterexample) instead of exploring')
+  .option('--json', 'machine-readable verdict')
+  .action((o: { buffers: number; width: number; queueSize: number; flags?: boolean; deviceFence: 'full' | 'wmb'; memory: 'sc' | 'tso'; maxStates: number; replay?: string; json?: boolean }) => {
+    const config = { ...NOTIFY_LITMUS_DEFAULTS, buffers: o.buffers, indexWidth: o.width, queueSize: o.queueSize, eventIdx: !o.flags, deviceFence: o.deviceFence, memoryModel: o.memory };
+    if (config.queueSize > 1 << config.indexWidth) throw new UsageError(`--queue-size ${config.queueSize} does not fit ${config.indexWidth}-bit ring indices`);
+    const target = notifyLitmusTarget(config);
+    const r = o.replay !== undefined ? replayTarget(target, o.replay === '-' ? [] : decodePath(o.replay)) : exploreExhaustive(target, { maxStates: o.maxStates }, now);
+    const args = `--buffers ${o.buffers} --width ${o.width} --queue-size ${o.queueSize}${o.flags ? ' --flags' : ''} --device-fence ${o.deviceFence} --memory ${o.memory}`;
+    process.stdout.write(o.json ? `${JSON.stringify(exhaustiveJson('notify-litmus', r))}\n` : `${renderExhaustive('notify-litmus', r, `npx virtio-conform litmus ${args}`)}\n`);
+    process.exitCode = r.verdict === 'violated' ? 1 : 0;
   });
 
 program.command('variants')

@@ -2,6 +2,7 @@
 // trace as a sequence chart with the offending step marked, then the explanation.
 
 import type { ExploreResult } from '../explore/explore.ts';
+import type { ExhaustiveResult } from '../explore/exhaustive.ts';
 import { renderSequenceChart } from '../trace/sequence-chart.ts';
 
 export function renderResult(r: ExploreResult, expect: 'pass' | 'violate'): string {
@@ -35,5 +36,37 @@ export function resultJson(r: ExploreResult): object {
     scheduler: r.scheduler,
     replay: c?.replay ?? null,
     steps: c ? (c.result.records[c.violation.at]?.step ?? c.result.steps) + 1 : null,
+  };
+}
+
+/** An exhaustive verdict: "verified: N states / M schedules" with its bound, or the minimal counterexample. */
+export function renderExhaustive(name: string, r: ExhaustiveResult, replay: string, regVersion: 1 | 2 = 2): string {
+  const figures = `${r.states} states / ${r.schedules} complete schedules (${r.merged} interleavings merged by state hashing), depth ${r.depth} choices, ${Math.round(r.ms)} ms`;
+  const c = r.counterexample;
+  if (!c) {
+    return r.verdict === 'verified'
+      ? `${name}: verified — every schedule explored: ${figures}.`
+      : `${name}: bounded — no violation within ${figures}; the search stopped at its state bound, so this is not a proof.`;
+  }
+  const v = c.violation;
+  return [
+    `${name}: ${v.requirements.join(', ') || '—'} violated (${v.property}): ${v.summary}`,
+    `Replay: ${replay} --replay ${c.path || '-'}`,
+    r.states > 0
+      ? `Minimal counterexample (breadth-first): ${c.choices} scheduling choices, ${c.records.length} trace events; search: ${figures}.`
+      : `Replayed counterexample: ${c.choices} scheduling choices, ${c.records.length} trace events.`,
+    '',
+    renderSequenceChart(c.records, c.procNames, { mark: v.at, regVersion, maxRows: 60 }),
+    '',
+    v.explanation,
+  ].join('\n');
+}
+
+export function exhaustiveJson(name: string, r: ExhaustiveResult): object {
+  const c = r.counterexample;
+  return {
+    variant: name, verdict: r.verdict === 'violated' ? 'violated' : 'pass', exhaustive: r.verdict,
+    property: c?.violation.property ?? null, requirements: c?.violation.requirements ?? [], summary: c?.violation.summary ?? null,
+    states: r.states, schedules: r.schedules, merged: r.merged, depth: r.depth, choices: c?.choices ?? null, path: c?.path ?? null,
   };
 }

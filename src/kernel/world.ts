@@ -51,6 +51,11 @@ interface Frame {
   readonly callResult: number;
   /** Which nested context of its process this is (0 = the body): a PCT agent of its own. */
   readonly context: number;
+  /**
+   * A hash of every value this generator was resumed with. Its local variables are a function
+   * of them, so the exhaustive explorer's state fingerprint uses it in place of the locals.
+   */
+  history: number;
 }
 
 export class ProcessState {
@@ -78,7 +83,8 @@ export class World {
   step = 0;
   /** The process whose step is being executed (platform code acting inside an effect uses it). */
   current = -1;
-  private readonly codes = new Int32Array(3 * 1024);
+  /** Enabled choices of the current step: up to three per process (step, flush, interrupt). */
+  private codes = new Int32Array(0);
   private readonly tso: boolean;
   private readonly record: (r: KernelRecord) => void;
 
@@ -92,7 +98,7 @@ export class World {
   spawn(name: string, body: Process, opts: SpawnOptions = {}): number {
     const p = new ProcessState(this.procs.length, name, opts.interrupts);
     this.procs.push(p);
-    p.frames.push({ gen: body, pending: undefined, mode: 'root', line: -1, callResult: 0, context: 0 });
+    p.frames.push({ gen: body, pending: undefined, mode: 'root', line: -1, callResult: 0, context: 0, history: 0 });
     this.current = p.index;
     try {
       this.advance(p, 0);
@@ -109,6 +115,7 @@ export class World {
 
   /** Run until quiescence, the step budget, or a fault of a process under test. */
   run(): RunOutcome {
+    if (this.codes.length < 3 * this.procs.length) this.codes = new Int32Array(3 * this.procs.length);
     const { procs, codes } = this;
     const bus = this.options.bus;
     const max = this.options.maxSteps;
@@ -165,7 +172,7 @@ export class World {
   private interrupt(p: ProcessState): void {
     const { handler, line } = p.interrupts!.take();
     this.record({ kind: 'irqEnter', step: this.step, proc: p.index, line });
-    p.frames.push({ gen: handler, pending: undefined, mode: 'interrupt', line, callResult: 0, context: (++p.contexts) & 0x7ffff });
+    p.frames.push({ gen: handler, pending: undefined, mode: 'interrupt', line, callResult: 0, context: (++p.contexts) & 0x7ffff, history: 0 });
     this.advance(p, 0);
   }
 
@@ -204,7 +211,7 @@ export class World {
         this.drain(p);
         this.record({ kind: 'effect', step: this.step, proc: p.index, effect: e, result: undefined });
         const call = this.options.bus.mmioWrite(p.index, e.dev, e.off, e.size, e.value);
-        if (call) p.frames.push({ gen: call, pending: undefined, mode: 'call', line: -1, callResult: 0, context: (++p.contexts) & 0x7ffff });
+        if (call) p.frames.push({ gen: call, pending: undefined, mode: 'call', line: -1, callResult: 0, context: (++p.contexts) & 0x7ffff, history: 0 });
         this.advance(p, 0);
         return;
       case 'setIrq':
@@ -244,6 +251,7 @@ export class World {
     let v = value;
     for (;;) {
       const frame = p.top;
+      frame.history = (Math.imul(frame.history ^ v, 0x01000193) + 1) | 0;
       const r = frame.gen.next(v);
       if (!r.done) {
         const e = r.value;

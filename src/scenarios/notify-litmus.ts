@@ -1,0 +1,125 @@
+// The notification-suppression litmus: the smallest world in which an interrupt can be lost.
+// One virtqueue, already set up (no register negotiation), the reference device's queue
+// code (QEMU `virtqueue_pop/push`, `virtio_should_notify`, `virtio_queue_set_notification`)
+// on a device thread, and the reference driver's ring code (Linux `virtqueue_add`,
+// `kick_prepare`, `vring_interrupt`, `disable_cb`, `enable_cb_prepare` + `poll`) on one
+// vCPU with a level-triggered line. Small enough that the exhaustive explorer enumerates
+// every schedule: 2-bit ring indices, a handful of buffers, x86-TSO store buffers.
+//
+// The store-buffering shape (§2.7.7.2, §2.7.10): the device stores used.idx then loads
+// used_event; the driver stores used_event then loads used.idx. Each side's full barrier
+// (NOTIF-DEV-4 / NOTIF-DRV-9) forbids both loads reading the old value; without one
+// (BZ-KVT-01's write barrier) both can, and the last buffer is never seen.
+
+import { type ChoiceSource, type Process, World, locked, note, setIrq, wait } from '../kernel/index.ts';
+import { GuestMemory } from '../platform/guest-memory.ts';
+import { InterruptController } from '../platform/interrupt-controller.ts';
+import { MmioBus } from '../platform/mmio-bus.ts';
+import { spawnVcpu } from '../platform/vcpu.ts';
+import { DeviceVirtqueue } from '../device/virtqueue.ts';
+import { Vring, type VringLayout } from '../driver/vring.ts';
+
+export interface NotifyLitmusConfig {
+  /** EVENT_IDX suppression (used_event / avail_event) or the flags (NO_INTERRUPT / NO_NOTIFY). */
+  readonly eventIdx: boolean;
+  readonly memoryModel: 'sc' | 'tso';
+  /** Buffers the driver makes available, one at a time. */
+  readonly buffers: number;
+  /** Ring size; also bounds the buffers in flight. */
+  readonly queueSize: number;
+  /** Ring-index width in bits (2 makes the indices wrap within a few buffers). */
+  readonly indexWidth: number;
+  /** The device's barrier between the used.idx store and the used_event load ('wmb' = BZ-KVT-01). */
+  readonly deviceFence: 'full' | 'wmb';
+  readonly maxSteps: number;
+}
+
+export const NOTIFY_LITMUS_DEFAULTS: NotifyLitmusConfig = {
+  eventIdx: true, memoryModel: 'tso', buffers: 3, queueSize: 4, indexWidth: 2, deviceFence: 'full', maxSteps: 2_000,
+};
+
+const LAYOUT = { desc: 0x100, avail: 0x200, used: 0x300, buffers: 0x400 } as const;
+const LINE = 0;
+
+export class NotifyLitmus {
+  readonly world: World;
+  readonly memory = new GuestMemory(0x800);
+  readonly irq: InterruptController;
+  readonly deviceVq: DeviceVirtqueue;
+  readonly driverVq: Vring;
+  /** The doorbell (an ioeventfd): set by a kick, consumed by the device thread. */
+  kickPending = false;
+
+  constructor(readonly config: NotifyLitmusConfig, source: ChoiceSource) {
+    const bus = new MmioBus();
+    this.world = new World({ memory: this.memory, bus, memoryModel: config.memoryModel, source, maxSteps: config.maxSteps });
+    this.irq = new InterruptController(this.world, 1, 1);
+    bus.controller = this.irq;
+    const layout: VringLayout = { num: config.queueSize, desc: LAYOUT.desc, avail: LAYOUT.avail, used: LAYOUT.used };
+    this.deviceVq = new DeviceVirtqueue(0, config.queueSize, config.indexWidth, () => config.eventIdx);
+    Object.assign(this.deviceVq, { num: layout.num, desc: layout.desc, avail: layout.avail, used: layout.used, ready: true });
+    this.driverVq = new Vring(0, layout, config.eventIdx, config.indexWidth);
+    this.driverVq.callback = () => this.napiPoll();
+    this.irq.request(LINE, (cpu, line) => this.interruptHandler(cpu, line));
+    spawnVcpu(this.world, this.irq, 0, this.driverMain());
+    this.world.spawn('dev.worker', this.deviceWorker());
+  }
+
+  get procNames(): readonly string[] {
+    return this.world.procs.map((p) => p.name);
+  }
+
+  /** The driver: make `buffers` buffers available, kicking when `kick_prepare` says so (§2.7.13). */
+  private *driverMain(): Process {
+    for (let i = 0; i < this.config.buffers; i++) {
+      yield* this.driverVq.add(LAYOUT.buffers + 0x40 * (i % this.config.queueSize), 0x40, true, i + 1);
+      if (yield* this.driverVq.kickPrepare()) {
+        yield locked(() => { this.kickPending = true; }, 'drv.vm_notify'); // the doorbell write
+        yield note('drv.kick', { q: 0 });
+      }
+    }
+    yield wait(() => false, 'drv.idle');
+  }
+
+  /** `vm_interrupt` → `vring_interrupt`: the ACK lowers the line, then the queue is serviced. */
+  private *interruptHandler(cpu: number, _line: number): Process {
+    yield setIrq(LINE, 0, 'drv.irq.ack');
+    yield* this.driverVq.interrupt(cpu);
+  }
+
+  /** `virtnet_poll` in one go: no callbacks while draining, then re-enable and re-check (NOTIF-DRV-9). */
+  private *napiPoll(): Process {
+    const vq = this.driverVq;
+    yield* vq.disableCb();
+    for (;;) {
+      while ((yield* vq.getBuf()) !== undefined) { /* consume */ }
+      const token = yield* vq.enableCbPrepare();
+      if (!(yield* vq.poll(token))) return;
+      yield* vq.disableCb();
+    }
+  }
+
+  /**
+   * The device thread: on each kick, QEMU's `virtio_queue_notify_vq` handler loop — no kicks
+   * while draining, use every available buffer and notify as `virtio_should_notify` says,
+   * then re-enable kicks and re-check the ring before sleeping again (NOTIF-DEV-8).
+   */
+  private *deviceWorker(): Process {
+    const vq = this.deviceVq;
+    yield note('dev.queueReady', { q: 0, ready: true, num: vq.num, desc: vq.desc, avail: vq.avail, used: vq.used });
+    yield note('dev.activate', {});
+    for (;;) {
+      yield wait(() => this.kickPending, 'dev.wait_kick');
+      yield locked(() => { this.kickPending = false; }, 'dev.take_kick');
+      for (;;) {
+        yield* vq.setNotification(false);
+        for (let elem = yield* vq.pop(); elem !== undefined; elem = yield* vq.pop()) {
+          yield* vq.push(elem, elem.len);
+          if (yield* vq.shouldNotify(this.config.deviceFence)) yield setIrq(LINE, 1, 'dev.notify');
+        }
+        yield* vq.setNotification(true);
+        if (yield* vq.empty()) break;
+      }
+    }
+  }
+}
