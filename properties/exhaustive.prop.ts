@@ -4,10 +4,8 @@
 // counterexample, and state hashing is cross-checked against the merge-free enumeration.
 import { describe, expect, it } from 'vitest';
 import { exploreExhaustive, notifyLitmusTarget, replayTarget, simulationTarget } from '../src/explore/exhaustive.ts';
-import { NOTIFY_LITMUS_DEFAULTS, NotifyLitmus, type NotifyLitmusConfig } from '../src/scenarios/notify-litmus.ts';
+import { NOTIFY_LITMUS_DEFAULTS, type NotifyLitmusConfig } from '../src/scenarios/notify-litmus.ts';
 import { fingerprint } from '../src/explore/state-hash.ts';
-import { checkRecords } from '../src/oracles/index.ts';
-import { quiesceOracle } from '../src/oracles/p-quiesce.ts';
 import { decodePath, forEachSchedule } from '../src/kernel/index.ts';
 import { variantByName } from '../src/variants/catalogue.ts';
 
@@ -48,16 +46,17 @@ describe('exhaustive exploration of the notification litmus (2-bit indices, TSO)
     // Configurations whose merge-free enumeration is small enough to finish (TSO's flush
     // choices make even one buffer exceed 300,000 schedules).
     for (const config of [litmus({ buffers: 1, memoryModel: 'sc' }), litmus({ buffers: 1, memoryModel: 'sc', eventIdx: false })]) {
+      const target = notifyLitmusTarget(config);
       const hashed = new Set<string>();
-      const r = exploreExhaustive(notifyLitmusTarget(config), { onEnd: (fp) => hashed.add(fp) });
+      const r = exploreExhaustive(target, { onEnd: (fp) => hashed.add(fp) });
       expect(r.verdict).toBe('verified');
       const all = new Set<string>();
       let violations = 0;
       const e = forEachSchedule((source) => {
-        const l = new NotifyLitmus(config, source);
-        l.world.run();
-        all.add(fingerprint(l.world, [l]));
-        violations += checkRecords(l.world.trace, { mmioVersion: 2, line: 0, buffered: config.memoryModel === 'tso', judgeDriver: true }, [quiesceOracle]).length;
+        const { world, roots } = target.build(source);
+        world.run();
+        all.add(fingerprint(world, roots));
+        violations += target.check(world.trace).length;
       }, 50_000);
       expect(e.complete).toBe(true);
       expect(violations).toBe(0);

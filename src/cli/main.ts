@@ -70,8 +70,8 @@ program.command('run')
       const r = exploreExhaustive(simulationTarget(config), { maxStates: o.maxStates }, now);
       const c = r.counterexample;
       if (o.trace && c) writeTrace(o.trace, toTraceEvents(c.records, c.procNames));
-      const replay = replayCommand(v.name, v.config, config, '').replace(/ --replay -$/, '');
-      process.stdout.write(o.json ? `${JSON.stringify(exhaustiveJson(v.name, r))}\n` : `${renderExhaustive(v.name, r, replay, config.transport === 'mmio-v1' ? 1 : 2)}\n`);
+      const replayFor = (path: string) => replayCommand(v.name, v.config, config, path);
+      process.stdout.write(o.json ? `${JSON.stringify(exhaustiveJson(v.name, r))}\n` : `${renderExhaustive(v.name, r, replayFor, config.transport === 'mmio-v1' ? 1 : 2)}\n`);
       process.exitCode = (v.expect === 'pass') === (r.verdict !== 'violated') ? 0 : 1;
       return;
     }
@@ -116,7 +116,7 @@ program.command('litmus')
     const target = notifyLitmusTarget(config);
     const r = o.replay !== undefined ? replayTarget(target, o.replay === '-' ? [] : decodePath(o.replay)) : exploreExhaustive(target, { maxStates: o.maxStates }, now);
     const args = `--buffers ${o.buffers} --width ${o.width} --queue-size ${o.queueSize}${o.flags ? ' --flags' : ''} --device-fence ${o.deviceFence} --memory ${o.memory}`;
-    process.stdout.write(o.json ? `${JSON.stringify(exhaustiveJson('notify-litmus', r))}\n` : `${renderExhaustive('notify-litmus', r, `npx virtio-conform litmus ${args}`)}\n`);
+    process.stdout.write(o.json ? `${JSON.stringify(exhaustiveJson('notify-litmus', r))}\n` : `${renderExhaustive('notify-litmus', r, (path) => `npx virtio-conform litmus ${args} --replay ${path || '-'}`)}\n`);
     process.exitCode = r.verdict === 'violated' ? 1 : 0;
   });
 

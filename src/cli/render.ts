@@ -40,7 +40,7 @@ export function resultJson(r: ExploreResult): object {
 }
 
 /** An exhaustive verdict: "verified: N states / M schedules" with its bound, or the minimal counterexample. */
-export function renderExhaustive(name: string, r: ExhaustiveResult, replay: string, regVersion: 1 | 2 = 2): string {
+export function renderExhaustive(name: string, r: ExhaustiveResult, replayFor: (path: string) => string, regVersion: 1 | 2 = 2): string {
   const figures = `${r.states} states / ${r.schedules} complete schedules (${r.merged} interleavings merged by state hashing), depth ${r.depth} choices, ${Math.round(r.ms)} ms`;
   const c = r.counterexample;
   if (!c) {
@@ -51,7 +51,7 @@ export function renderExhaustive(name: string, r: ExhaustiveResult, replay: stri
   const v = c.violation;
   return [
     `${name}: ${v.requirements.join(', ') || '—'} violated (${v.property}): ${v.summary}`,
-    `Replay: ${replay} --replay ${c.path || '-'}`,
+    `Replay: ${replayFor(c.path)}`,
     r.states > 0
       ? `Minimal counterexample (breadth-first): ${c.choices} scheduling choices, ${c.records.length} trace events; search: ${figures}.`
       : `Replayed counterexample: ${c.choices} scheduling choices, ${c.records.length} trace events.`,

@@ -1,31 +1,13 @@
 // QEMU's big lock (BQL) for one device: register handlers, the ioeventfd worker and the
 // net backend run serialised by it; guest memory accesses of other vCPUs do not take it.
+// `acquire` is `qemu_mutex_lock_iothread()`: taking a mutex is a locked instruction.
 
-import { type Process, type WaitEffect, fence, wait } from '../kernel/index.ts';
+import { type Process, fence } from '../kernel/index.ts';
+import { ContextLock } from '../platform/context-lock.ts';
 
-export class DeviceLock {
-  /** Who holds it: a context name, or undefined when free. */
-  holder: string | undefined;
-
-  get free(): boolean {
-    return this.holder === undefined;
-  }
-
-  private readonly waits = new Map<string, WaitEffect>();
-
-  /**
-   * `qemu_mutex_lock_iothread()`: wait until free, then take it in the same step. Taking a
-   * mutex is a locked instruction: it drains this thread's store buffer (the fence step).
-   */
-  *acquire(who: string): Process {
-    let w = this.waits.get(who);
-    if (!w) {
-      w = wait(() => this.holder === undefined, `${who}.lock`);
-      this.waits.set(who, w);
-    }
-    yield w;
-    this.holder = who;
-    yield fence('full', `${who}.lock_acquired`);
+export class DeviceLock extends ContextLock {
+  constructor() {
+    super('lock', 'lock_acquired');
   }
 
   /** Take the lock in a step that already holds it free (a register handler's exit). */

@@ -105,8 +105,8 @@ class FrontierSource implements ChoiceSource {
 }
 
 type Probe =
-  | { readonly kind: 'frontier'; readonly enabled: number; readonly fp: string; readonly world: World }
-  | { readonly kind: 'end'; readonly world: World; readonly fp: string };
+  | { readonly kind: 'frontier'; readonly enabled: number; readonly world: World; readonly roots: readonly object[] }
+  | { readonly kind: 'end'; readonly world: World; readonly roots: readonly object[] };
 
 function probe(target: ExhaustiveTarget, prefix: readonly number[]): Probe {
   const { world, roots } = target.build(new FrontierSource(prefix));
@@ -114,9 +114,9 @@ function probe(target: ExhaustiveTarget, prefix: readonly number[]): Probe {
     world.run();
   } catch (e) {
     if (!(e instanceof FrontierReached)) throw e;
-    return { kind: 'frontier', enabled: e.enabled, fp: fingerprint(world, roots), world };
+    return { kind: 'frontier', enabled: e.enabled, world, roots };
   }
-  return { kind: 'end', world, fp: fingerprint(world, roots) };
+  return { kind: 'end', world, roots };
 }
 
 /** `now` is a clock for the report only (the simulator itself never reads time). */
@@ -138,14 +138,16 @@ export function exploreExhaustive(target: ExhaustiveTarget, opts: ExhaustiveOpti
     const p = probe(target, path);
     if ((p.kind === 'end' || target.midRun) && target.check(p.world.trace).length > 0) {
       // Breadth-first: the first violation found has the fewest choices. Run it to its end for the record.
-      const { world } = target.build(new ArrayChoiceSource(path));
-      world.run();
-      const violation = target.check(world.trace)[0]!;
-      return result('violated', { violation, path: encodePath(path), choices: path.length, records: world.trace, procNames: world.procs.map((q) => q.name) });
+      return result('violated', replayTarget(target, path).counterexample);
     }
-    if (p.kind === 'end') { schedules++; opts.onEnd?.(p.fp); return undefined; }
-    if (visited.has(p.fp)) { merged++; return undefined; }
-    visited.add(p.fp);
+    if (p.kind === 'end') {
+      schedules++;
+      if (opts.onEnd) opts.onEnd(fingerprint(p.world, p.roots));
+      return undefined;
+    }
+    const fp = fingerprint(p.world, p.roots);
+    if (visited.has(fp)) { merged++; return undefined; }
+    visited.add(fp);
     if (path.length >= maxDepth) { bounded = true; return undefined; }
     level.push({ path, enabled: p.enabled });
     return undefined;
