@@ -15,8 +15,11 @@ export interface BenchResults {
   readonly effectsPerSecond: number;
   readonly stepsPerSecond: number;
   readonly workload: { variant: string; runs: number; effects: number; steps: number; ms: number };
-  /** The exhaustive explorer on the notification litmus (2-bit indices, x86-TSO, 2 buffers). */
-  readonly exhaustive: { scenario: string; verdict: string; states: number; schedules: number; merged: number; counterexampleChoices: number | null; ms: number }[];
+  /** The exhaustive explorer on the notification litmus (2-bit indices, x86-TSO, 2 and 3 buffers). */
+  readonly exhaustive: {
+    scenario: string; verdict: string; states: number; schedules: number; merged: number; localSteps: number;
+    counterexampleChoices: number | null; ms: number;
+  }[];
   readonly mutants: { variant: string; scheduler: 'pct' | 'random'; seeds: number; found: number; medianRuns: number | null; meanRuns: number | null; runsPerSeed: (number | null)[]; ms: number }[];
 }
 
@@ -54,15 +57,21 @@ export function runBench(maxRuns: number, progress: (line: string) => void): Ben
     }
   }
   const exhaustive: BenchResults['exhaustive'] = [];
-  const scenarios: [string, Partial<NotifyLitmusConfig>][] = [
-    ['(a) store-buffering lost interrupt, EVENT_IDX, full barrier', {}],
-    ['(a) store-buffering lost interrupt, EVENT_IDX, write barrier only (BZ-KVT-01)', { deviceFence: 'wmb' }],
-    ['(b) flag-based suppression, full barrier', { eventIdx: false }],
-    ['(b) flag-based suppression, write barrier only', { eventIdx: false, deviceFence: 'wmb' }],
-  ];
+  const scenarios: [string, Partial<NotifyLitmusConfig>][] = [];
+  for (const buffers of [2, 3]) {
+    scenarios.push(
+      [`(a) store-buffering lost interrupt, EVENT_IDX, full barrier, ${buffers} buffers`, { buffers }],
+      [`(a) store-buffering lost interrupt, EVENT_IDX, write barrier only (BZ-KVT-01), ${buffers} buffers`, { buffers, deviceFence: 'wmb' }],
+      [`(b) flag-based suppression, full barrier, ${buffers} buffers`, { buffers, eventIdx: false }],
+      [`(b) flag-based suppression, write barrier only, ${buffers} buffers`, { buffers, eventIdx: false, deviceFence: 'wmb' }],
+    );
+  }
   for (const [scenario, over] of scenarios) {
-    const r = exploreExhaustive(notifyLitmusTarget({ ...NOTIFY_LITMUS_DEFAULTS, buffers: 2, ...over }), {}, now);
-    exhaustive.push({ scenario, verdict: r.verdict, states: r.states, schedules: r.schedules, merged: r.merged, counterexampleChoices: r.counterexample?.choices ?? null, ms: Math.round(r.ms) });
+    const r = exploreExhaustive(notifyLitmusTarget({ ...NOTIFY_LITMUS_DEFAULTS, ...over }), {}, now);
+    exhaustive.push({
+      scenario, verdict: r.verdict, states: r.states, schedules: r.schedules, merged: r.merged, localSteps: r.localSteps,
+      counterexampleChoices: r.counterexample?.choices ?? null, ms: Math.round(r.ms),
+    });
     progress(`exhaustive ${scenario}: ${r.verdict}, ${r.states} states, ${r.schedules} schedules, ${Math.round(r.ms)} ms${r.counterexample ? `, counterexample of ${r.counterexample.choices} choices` : ''}\n`);
   }
   return {

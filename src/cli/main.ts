@@ -101,7 +101,7 @@ program.command('replay')
 
 program.command('litmus')
   .description('exhaustively check the notification litmus (one queue, a device thread, a vCPU): verified, or the minimal counterexample')
-  .option('--buffers <n>', 'buffers the driver makes available', int('--buffers', 1), 2)
+  .option('--buffers <n>', 'buffers the driver makes available', int('--buffers', 1), 3)
   .option('--width <bits>', 'ring-index width', int('--width', 1), NOTIFY_LITMUS_DEFAULTS.indexWidth)
   .option('--queue-size <n>', 'ring size', int('--queue-size', 1), NOTIFY_LITMUS_DEFAULTS.queueSize)
   .option('--flags', 'flag-based suppression (NO_INTERRUPT / NO_NOTIFY) instead of EVENT_IDX')

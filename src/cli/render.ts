@@ -4,6 +4,7 @@
 import type { ExploreResult } from '../explore/explore.ts';
 import type { ExhaustiveResult } from '../explore/exhaustive.ts';
 import { renderSequenceChart } from '../trace/sequence-chart.ts';
+import { decodePath } from '../kernel/index.ts';
 
 export function renderResult(r: ExploreResult, expect: 'pass' | 'violate'): string {
   const c = r.counterexample;
@@ -41,7 +42,7 @@ export function resultJson(r: ExploreResult): object {
 
 /** An exhaustive verdict: "verified: N states / M schedules" with its bound, or the minimal counterexample. */
 export function renderExhaustive(name: string, r: ExhaustiveResult, replayFor: (path: string) => string, regVersion: 1 | 2 = 2): string {
-  const figures = `${r.states} states / ${r.schedules} complete schedules (${r.merged} interleavings merged by state hashing), depth ${r.depth} choices, ${Math.round(r.ms)} ms`;
+  const figures = `${r.states} states / ${r.schedules} complete schedules (${r.merged} interleavings merged by state hashing, ${r.localSteps} local steps taken without branching), depth ${r.depth} choices, ${Math.round(r.ms)} ms`;
   const c = r.counterexample;
   if (!c) {
     return r.verdict === 'verified'
@@ -53,7 +54,7 @@ export function renderExhaustive(name: string, r: ExhaustiveResult, replayFor: (
     `${name}: ${v.requirements.join(', ') || '—'} violated (${v.property}): ${v.summary}`,
     `Replay: ${replayFor(c.path)}`,
     r.states > 0
-      ? `Minimal counterexample (breadth-first): ${c.choices} scheduling choices, ${c.records.length} trace events; search: ${figures}.`
+      ? `Minimal counterexample (breadth-first): ${c.choices} scheduling choices (${decodePath(c.path).length} steps with the local ones), ${c.records.length} trace events; search: ${figures}.`
       : `Replayed counterexample: ${c.choices} scheduling choices, ${c.records.length} trace events.`,
     '',
     renderSequenceChart(c.records, c.procNames, { mark: v.at, regVersion, maxRows: 60 }),
@@ -67,6 +68,6 @@ export function exhaustiveJson(name: string, r: ExhaustiveResult): object {
   return {
     variant: name, verdict: r.verdict === 'violated' ? 'violated' : 'pass', exhaustive: r.verdict,
     property: c?.violation.property ?? null, requirements: c?.violation.requirements ?? [], summary: c?.violation.summary ?? null,
-    states: r.states, schedules: r.schedules, merged: r.merged, depth: r.depth, choices: c?.choices ?? null, path: c?.path ?? null,
+    states: r.states, schedules: r.schedules, merged: r.merged, localSteps: r.localSteps, depth: r.depth, choices: c?.choices ?? null, path: c?.path ?? null,
   };
 }

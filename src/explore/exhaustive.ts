@@ -1,18 +1,27 @@
 // Exhaustive, breadth-first exploration of every schedule of a small configuration, with
-// state hashing: "no interleaving up to this bound breaks it", or the shortest
-// counterexample (fewest scheduling choices) when one does.
+// state hashing and a partial-order reduction: "no interleaving up to this bound breaks it",
+// or the shortest counterexample (fewest scheduling choices) when one does.
 //
 // Generators cannot be copied, so a state is kept as the path that reaches it and is
 // re-entered by replaying that path from the start (stateless search, as loom and CHESS
 // do); a visited set of state fingerprints (state-hash.ts) stops every interleaving that
-// reaches a state already seen — which is where independent steps in different orders meet,
-// so the hashing also does the work of a partial-order reduction.
+// reaches a state already seen — which is where independent steps in different orders meet.
+//
+// The reduction (persistent sets of one step, Godefroid 1996): a step that commutes with
+// every step of every other agent and that no other agent can disable is taken at once,
+// without branching — exploring the others first reaches the same states. Such steps are
+// (`localStep`): a fence that does nothing (any fence under SC; wmb/rmb, or mb with an empty
+// buffer, under TSO), and, under TSO, a store into the process's own buffer or a load served
+// whole by it — but only where no interrupt can enter between (an interrupt handler, a
+// trapped exit, a thread without interrupts), since a handler on the same CPU does see the
+// difference. Terminal states and every visible event are preserved; the cross-check test
+// compares end states with and without it.
 //
 // Oracles are checked on every new state's record prefix (mid-run violations: P-ISR,
 // P-STATUS, P-FEAT) and at every end (P-QUIESCE). Their verdicts depend only on the world
 // state they mirror, so a pruned interleaving cannot hide a violation its twin does not show.
 
-import { type ChoiceSource, type KernelRecord, type World, ArrayChoiceSource, encodePath } from '../kernel/index.ts';
+import { type ChoiceSource, type KernelRecord, type World, ArrayChoiceSource, ChoiceKind, choiceKind, choiceProc, encodePath } from '../kernel/index.ts';
 import { buildSimulation } from '../sim/build.ts';
 import type { SimConfig } from '../sim/config.ts';
 import { checkRecords, type Violation } from '../oracles/index.ts';
@@ -23,8 +32,12 @@ import { type NotifyLitmusConfig, NotifyLitmus } from '../scenarios/notify-litmu
 
 /** What the explorer searches: a world built afresh for every replay, and its oracles. */
 export interface ExhaustiveTarget {
-  /** A new world under `source`, and the objects holding its JavaScript state (for the fingerprint). */
-  build(source: ChoiceSource): { readonly world: World; readonly roots: readonly object[] };
+  /**
+   * A new world under `source`, and the objects holding its JavaScript state (for the
+   * fingerprint). With `record: false` the world may drop its trace (the explorer asks so
+   * for probes whose records no oracle reads: most of its allocation otherwise).
+   */
+  build(source: ChoiceSource, record?: boolean): { readonly world: World; readonly roots: readonly object[] };
   check(records: readonly KernelRecord[]): Violation[];
   /** Some oracle can fail before the end of a run (P-ISR, P-STATUS): check every new state, not only ends. */
   readonly midRun: boolean;
@@ -47,8 +60,8 @@ export function simulationTarget(config: SimConfig): ExhaustiveTarget {
 export function notifyLitmusTarget(config: NotifyLitmusConfig): ExhaustiveTarget {
   const ctx = { mmioVersion: 2 as const, line: 0, buffered: config.memoryModel === 'tso', judgeDriver: true };
   return {
-    build: (source) => {
-      const l = new NotifyLitmus(config, source);
+    build: (source, record = true) => {
+      const l = new NotifyLitmus(config, source, record);
       return { world: l.world, roots: [l] };
     },
     check: (records) => checkRecords(records, ctx, [quiesceOracle]),
@@ -63,6 +76,8 @@ export interface ExhaustiveOptions {
   readonly maxDepth?: number;
   /** Called with the fingerprint of every complete run's end state (for cross-checks). */
   readonly onEnd?: (fp: string) => void;
+  /** Take local steps without branching (default true; false only to cross-check the reduction). */
+  readonly reduce?: boolean;
 }
 
 export interface ExhaustiveResult {
@@ -77,14 +92,17 @@ export interface ExhaustiveResult {
   readonly depth: number;
   readonly maxDepth: number;
   readonly ms: number;
+  /** Choices taken without branching because the step was local (the reduction's saving). */
+  readonly localSteps: number;
   /** The shortest counterexample, when the verdict is 'violated'. */
   readonly counterexample?: ExhaustiveCounterexample;
 }
 
 export interface ExhaustiveCounterexample {
   readonly violation: Violation;
-  /** The replay path (choice indices), and how many choices it makes. */
+  /** The replay path (every choice index, local steps included): `run --replay` takes it as is. */
   readonly path: string;
+  /** Scheduling decisions on the path: the choices the search branched on (minimal). */
   readonly choices: number;
   readonly records: readonly KernelRecord[];
   readonly procNames: readonly string[];
@@ -94,51 +112,95 @@ class FrontierReached {
   constructor(readonly enabled: number) {}
 }
 
-/** Replays `prefix`, then stops at the next choice (or runs to the end if there is none). */
+/**
+ * The one step of a persistent set of size one among `codes[0..n)`, or −1. See the header:
+ * the step must commute with every other agent's step and stay enabled whatever they do.
+ */
+export function localStep(world: World, codes: Int32Array, n: number): number {
+  const tso = world.options.memoryModel === 'tso';
+  for (let i = 0; i < n; i++) {
+    const code = codes[i]!;
+    if (choiceKind(code) !== ChoiceKind.Step) continue;
+    const p = world.procs[choiceProc(code)]!;
+    const e = p.top.pending!;
+    if (e.kind === 'fence') {
+      if (!tso || e.fence !== 'full' || p.buffer.length === 0) return i; // changes nothing
+      continue;
+    }
+    if (!tso || (p.interrupts !== undefined && p.frames.length === 1)) continue; // an interrupt could enter before it
+    if (e.kind === 'store') return i; // into its own buffer: invisible until its flush, a separate choice
+    if (e.kind === 'load' && p.buffer.covers(e.addr, e.size)) return i; // forwarded: memory is not read
+  }
+  return -1;
+}
+
+/**
+ * Replays `prefix` (the branching choices), then stops at the next branching choice, or
+ * runs to the end if there is none. Local steps are taken without consuming the prefix;
+ * `full` records every choice made, the path that replays the run with no reduction.
+ */
 class FrontierSource implements ChoiceSource {
   private pos = 0;
-  constructor(private readonly prefix: readonly number[]) {}
-  choose(_codes: Int32Array, n: number): number {
-    if (this.pos < this.prefix.length) return this.prefix[this.pos++]!;
-    throw new FrontierReached(n);
+  world: World | undefined;
+  readonly full: number[] = [];
+  local = 0;
+  constructor(private readonly prefix: readonly number[], private readonly reduce: boolean) {}
+  choose(codes: Int32Array, n: number): number {
+    const l = this.reduce ? localStep(this.world!, codes, n) : -1;
+    let c: number;
+    if (l >= 0) { c = l; this.local++; }
+    else if (this.pos < this.prefix.length) c = this.prefix[this.pos++]!;
+    else throw new FrontierReached(n);
+    this.full.push(c);
+    return c;
   }
 }
 
 type Probe =
-  | { readonly kind: 'frontier'; readonly enabled: number; readonly world: World; readonly roots: readonly object[] }
-  | { readonly kind: 'end'; readonly world: World; readonly roots: readonly object[] };
+  | { readonly kind: 'frontier'; readonly enabled: number; readonly world: World; readonly roots: readonly object[]; readonly source: FrontierSource }
+  | { readonly kind: 'end'; readonly world: World; readonly roots: readonly object[]; readonly source: FrontierSource };
 
-function probe(target: ExhaustiveTarget, prefix: readonly number[]): Probe {
-  const { world, roots } = target.build(new FrontierSource(prefix));
+function probe(target: ExhaustiveTarget, prefix: readonly number[], reduce: boolean): Probe {
+  const source = new FrontierSource(prefix, reduce);
+  // Only ends are checked, unless an oracle can fail mid-run: other probes need no trace.
+  const { world, roots } = target.build(source, target.midRun);
+  source.world = world;
   try {
     world.run();
   } catch (e) {
     if (!(e instanceof FrontierReached)) throw e;
-    return { kind: 'frontier', enabled: e.enabled, world, roots };
+    return { kind: 'frontier', enabled: e.enabled, world, roots, source };
   }
-  return { kind: 'end', world, roots };
+  return { kind: 'end', world, roots, source };
 }
 
 /** `now` is a clock for the report only (the simulator itself never reads time). */
 export function exploreExhaustive(target: ExhaustiveTarget, opts: ExhaustiveOptions = {}, now: () => number = () => 0): ExhaustiveResult {
   const maxStates = opts.maxStates ?? 200_000;
   const maxDepth = opts.maxDepth ?? 10_000;
+  const reduce = opts.reduce ?? true;
   const t0 = now();
   const visited = new Set<string>();
   let schedules = 0;
   let merged = 0;
   let depth = 0;
   let bounded = false;
+  let localSteps = 0;
   // The frontier, level by level: paths to states not yet expanded, with their choice count.
   let level: { path: number[]; enabled: number }[] = [];
   const result = (verdict: ExhaustiveResult['verdict'], cex?: ExhaustiveResult['counterexample']): ExhaustiveResult =>
-    ({ verdict, states: visited.size, schedules, merged, depth, maxDepth, ms: now() - t0, ...(cex ? { counterexample: cex } : {}) });
+    ({ verdict, states: visited.size, schedules, merged, depth, maxDepth, localSteps, ms: now() - t0, ...(cex ? { counterexample: cex } : {}) });
 
   const visit = (path: number[]): ExhaustiveResult | undefined => {
-    const p = probe(target, path);
-    if ((p.kind === 'end' || target.midRun) && target.check(p.world.trace).length > 0) {
-      // Breadth-first: the first violation found has the fewest choices. Run it to its end for the record.
-      return result('violated', replayTarget(target, path).counterexample);
+    const p = probe(target, path, reduce);
+    localSteps += p.source.local;
+    const violated = target.midRun ? target.check(p.world.trace).length > 0
+      : p.kind === 'end' && replayTarget(target, p.source.full).verdict === 'violated';
+    if (violated) {
+      // Breadth-first: the first violation found has the fewest choices. Replay it (its full
+      // path, local steps included) to its end for the record.
+      const cex = replayTarget(target, p.source.full).counterexample;
+      return result('violated', cex && { ...cex, choices: path.length });
     }
     if (p.kind === 'end') {
       schedules++;
@@ -175,7 +237,7 @@ export function replayTarget(target: ExhaustiveTarget, path: readonly number[]):
   const { world } = target.build(new ArrayChoiceSource(path));
   world.run();
   const violation = target.check(world.trace)[0];
-  const base = { states: 0, schedules: 1, merged: 0, depth: path.length, maxDepth: path.length, ms: 0 };
+  const base = { states: 0, schedules: 1, merged: 0, depth: path.length, maxDepth: path.length, localSteps: 0, ms: 0 };
   if (!violation) return { verdict: 'verified', ...base };
   return { verdict: 'violated', ...base, counterexample: { violation, path: encodePath(path), choices: path.length, records: world.trace, procNames: world.procs.map((q) => q.name) } };
 }

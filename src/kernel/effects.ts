@@ -37,11 +37,23 @@ export interface NoteEffect { readonly kind: 'note'; readonly note: string; read
 
 export type NoteData = Readonly<Record<string, number | string | boolean>>;
 
+/**
+ * "Here my generator's live local state is exactly `live`": not a switch point and not
+ * recorded. The exhaustive explorer fingerprints a generator by the values it was resumed
+ * with; at a checkpoint that history restarts from `live`, so runs that reach the loop head
+ * of a long-running process by different pasts merge (dead-variable reduction, declared).
+ * Listing too little is unsound for the explorer; it changes nothing else.
+ */
+export interface CheckpointEffect { readonly kind: 'checkpoint'; readonly live: readonly number[]; readonly site: string }
+
 export type Effect =
   | LoadEffect | StoreEffect | RmwEffect | FenceEffect | MmioReadEffect | MmioWriteEffect
-  | SetIrqEffect | SendMsiEffect | LockedEffect | WaitEffect | NoteEffect;
+  | SetIrqEffect | SendMsiEffect | LockedEffect | WaitEffect | NoteEffect | CheckpointEffect;
 
 export type EffectKind = Effect['kind'];
+
+/** What a trace records: every effect but checkpoints, which only reset the explorer's history. */
+export type RecordedEffect = Exclude<Effect, CheckpointEffect>;
 
 export const load = (addr: number, size: AccessSize, site: string): LoadEffect => ({ kind: 'load', addr, size, site });
 export const store = (addr: number, size: AccessSize, value: number, site: string): StoreEffect =>
@@ -59,6 +71,7 @@ export const setIrq = (line: number, level: 0 | 1, site: string): SetIrqEffect =
 export const sendMsi = (addr: number, data: number, site: string): SendMsiEffect => ({ kind: 'sendMsi', addr, data, site });
 export const locked = (run: () => void, site: string): LockedEffect => ({ kind: 'locked', run, site });
 export const wait = (until: () => boolean, site: string): WaitEffect => ({ kind: 'wait', until, site });
+export const checkpoint = (site: string, ...live: number[]): CheckpointEffect => ({ kind: 'checkpoint', live, site });
 export const note = (name: string, data: NoteData, site = name): NoteEffect => ({ kind: 'note', note: name, data, site });
 
 /**

@@ -1,11 +1,11 @@
 // What a run leaves behind: one record per executed effect plus the kernel's own
 // decisions (store-buffer commits, interrupt entry and exit, the end of the run).
 
-import type { Effect } from './effects.ts';
+import type { RecordedEffect } from './effects.ts';
 
 export type KernelRecord =
   /** A process (or platform code acting for it) performed `effect`; `result` for loads and reads. */
-  | { readonly kind: 'effect'; readonly step: number; readonly proc: number; readonly effect: Effect; result: number | undefined }
+  | { readonly kind: 'effect'; readonly step: number; readonly proc: number; readonly effect: RecordedEffect; result: number | undefined }
   /** The oldest buffered store of `proc` became visible to everyone (TSO). */
   | { readonly kind: 'flush'; readonly step: number; readonly proc: number; readonly addr: number; readonly size: number; readonly value: number }
   /** The interrupt controller delivered `line` to `proc`, which now runs its handler nested. */

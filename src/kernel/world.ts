@@ -2,7 +2,7 @@
 // effects, records each one, and asks its choice source who runs next. Nothing else is
 // nondeterministic, so the recorded path replays a run exactly.
 
-import { type AccessSize, type Effect, type Process, rmwNewValue } from './effects.ts';
+import { type AccessSize, type Process, type RecordedEffect, rmwNewValue } from './effects.ts';
 import { type ChoiceSource, ChoiceKind, choiceCode } from './choice.ts';
 import { type Memory, type MemoryModelName, StoreBuffer } from './memory-model.ts';
 import type { KernelRecord, RunOutcome } from './records.ts';
@@ -44,7 +44,7 @@ export interface WorldOptions {
 
 interface Frame {
   readonly gen: Process;
-  pending: Effect | undefined;
+  pending: RecordedEffect | undefined;
   /** 'interrupt': resumes the parent's pending effect; 'call': resumes the parent with `callResult`. */
   readonly mode: 'root' | 'interrupt' | 'call';
   readonly line: number;
@@ -109,7 +109,7 @@ export class World {
   }
 
   /** Platform code acting inside an effect (a register handler, a locked section) records here. */
-  emit(proc: number, effect: Effect, result?: number): void {
+  emit(proc: number, effect: RecordedEffect, result?: number): void {
     this.record({ kind: 'effect', step: this.step, proc, effect, result });
   }
 
@@ -257,6 +257,13 @@ export class World {
         const e = r.value;
         if (e.kind === 'note') {
           this.record({ kind: 'effect', step: this.step, proc: p.index, effect: e, result: undefined });
+          v = 0;
+          continue;
+        }
+        if (e.kind === 'checkpoint') {
+          let h = 0x2f1c;
+          for (const x of e.live) h = (Math.imul(h ^ x, 0x01000193) + 1) | 0;
+          frame.history = h; // resumed below with 0, as after a note
           v = 0;
           continue;
         }

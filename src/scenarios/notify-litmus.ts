@@ -11,7 +11,7 @@
 // (NOTIF-DEV-4 / NOTIF-DRV-9) forbids both loads reading the old value; without one
 // (BZ-KVT-01's write barrier) both can, and the last buffer is never seen.
 
-import { type ChoiceSource, type Process, World, locked, note, setIrq, wait } from '../kernel/index.ts';
+import { type ChoiceSource, type Process, World, checkpoint, locked, note, setIrq, wait } from '../kernel/index.ts';
 import { GuestMemory } from '../platform/guest-memory.ts';
 import { InterruptController } from '../platform/interrupt-controller.ts';
 import { MmioBus } from '../platform/mmio-bus.ts';
@@ -50,9 +50,13 @@ export class NotifyLitmus {
   /** The doorbell (an ioeventfd): set by a kick, consumed by the device thread. */
   kickPending = false;
 
-  constructor(readonly config: NotifyLitmusConfig, source: ChoiceSource) {
+  /** `record: false` drops the trace (the explorer's probes that no oracle reads). */
+  constructor(readonly config: NotifyLitmusConfig, source: ChoiceSource, record = true) {
     const bus = new MmioBus();
-    this.world = new World({ memory: this.memory, bus, memoryModel: config.memoryModel, source, maxSteps: config.maxSteps });
+    this.world = new World({
+      memory: this.memory, bus, memoryModel: config.memoryModel, source, maxSteps: config.maxSteps,
+      ...(record ? {} : { onRecord: () => {} }),
+    });
     this.irq = new InterruptController(this.world, 1, 1);
     bus.controller = this.irq;
     const layout: VringLayout = { num: config.queueSize, desc: LAYOUT.desc, avail: LAYOUT.avail, used: LAYOUT.used };
@@ -72,12 +76,14 @@ export class NotifyLitmus {
   /** The driver: make `buffers` buffers available, kicking when `kick_prepare` says so (§2.7.13). */
   private *driverMain(): Process {
     for (let i = 0; i < this.config.buffers; i++) {
+      yield checkpoint('drv.main', i);
       yield* this.driverVq.add(LAYOUT.buffers + 0x40 * (i % this.config.queueSize), 0x40, true, i + 1);
       if (yield* this.driverVq.kickPrepare()) {
         yield locked(() => { this.kickPending = true; }, 'drv.vm_notify'); // the doorbell write
         yield note('drv.kick', { q: 0 });
       }
     }
+    yield checkpoint('drv.idle');
     yield wait(() => false, 'drv.idle');
   }
 
@@ -92,7 +98,8 @@ export class NotifyLitmus {
     const vq = this.driverVq;
     yield* vq.disableCb();
     for (;;) {
-      while ((yield* vq.getBuf()) !== undefined) { /* consume */ }
+      yield checkpoint('drv.napi_poll');
+      while ((yield* vq.getBuf()) !== undefined) yield checkpoint('drv.napi_poll.consumed');
       const token = yield* vq.enableCbPrepare();
       if (!(yield* vq.poll(token))) return;
       yield* vq.disableCb();
@@ -109,13 +116,16 @@ export class NotifyLitmus {
     yield note('dev.queueReady', { q: 0, ready: true, num: vq.num, desc: vq.desc, avail: vq.avail, used: vq.used });
     yield note('dev.activate', {});
     for (;;) {
+      yield checkpoint('dev.worker');
       yield wait(() => this.kickPending, 'dev.wait_kick');
       yield locked(() => { this.kickPending = false; }, 'dev.take_kick');
       for (;;) {
+        yield checkpoint('dev.worker.drain');
         yield* vq.setNotification(false);
         for (let elem = yield* vq.pop(); elem !== undefined; elem = yield* vq.pop()) {
           yield* vq.push(elem, elem.len);
           if (yield* vq.shouldNotify(this.config.deviceFence)) yield setIrq(LINE, 1, 'dev.notify');
+          yield checkpoint('dev.worker.pushed');
         }
         yield* vq.setNotification(true);
         if (yield* vq.empty()) break;
