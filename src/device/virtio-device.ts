@@ -129,6 +129,8 @@ export abstract class VirtioDeviceCore {
     if (this.status & STATUS.FEATURES_OK || sel > 1) return; // features are frozen after FEATURES_OK
     const shift = BigInt(32 * sel);
     this.guestFeatures = (this.guestFeatures & ~(0xffffffffn << shift)) | (BigInt(value >>> 0) << shift);
+    // A legacy device has no FEATURES_OK: what the driver writes is in force at once.
+    if (this.legacy) this.transport.emit('dev.features', { lo: Number(this.guestFeatures & 0xffffffffn), hi: Number(this.guestFeatures >> 32n) });
   }
 
   readDeviceFeatures(sel: number): number {

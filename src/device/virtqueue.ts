@@ -36,12 +36,15 @@ export class DeviceVirtqueue {
   /** Set when the driver moved avail.idx more than a ring ahead (§2.7.13.3.1). */
   broken = false;
   readonly mask: number;
+  /** Ring-index width in bits (16 in the spec). */
+  readonly width: number;
 
   readonly sites: Record<(typeof QUEUE_SITES)[number], string>;
 
   constructor(readonly index: number, readonly numMax: number, width: number, private readonly eventIdx: () => boolean) {
     this.sites = queueSites(index);
     this.mask = (1 << width) - 1;
+    this.width = width;
   }
 
   reset(): void {
@@ -118,7 +121,7 @@ export class DeviceVirtqueue {
     const old = this.signalledUsed;
     const next = (this.signalledUsed = this.usedIdx);
     const usedEvent = yield load(splitRing.usedEvent(this.avail, this.num), 2, this.sites.load_used_event);
-    return !v || vringNeedEvent(usedEvent, next, old, widthOf(this.mask)); // NOTIF-DEV-4
+    return !v || vringNeedEvent(usedEvent, next, old, this.width); // NOTIF-DEV-4
   }
 
   /**
@@ -136,8 +139,4 @@ export class DeviceVirtqueue {
     }
     if (enable) yield fence('full', this.sites.mb_after_enable_notification);
   }
-}
-
-function widthOf(mask: number): number {
-  return 32 - Math.clz32(mask);
 }

@@ -104,8 +104,7 @@ export class NetDriver {
     this.tx = yield* m.setupVq(1, this.options.queueSize, eventIdx, this.options.indexWidth);
     if (!this.rx || !this.tx) return yield* this.fail('missing virtqueues');
     this.setupNapi(this.rx, this.tx);
-    // BZ-LNX-01 is the 2013 driver: its disable_cb only wrote the avail flag (no used_event hack).
-    this.rx.disableSetsFlagOnly = this.tx.disableSetsFlagOnly = m.quirks.enableCbAfterNapiComplete;
+    this.rx.disableSetsFlagOnly = this.tx.disableSetsFlagOnly = m.quirks.availFlagUnderEventIdx;
     yield* this.napi.init(this.rxNapi);
     yield* this.napi.init(this.txNapi);
     m.configChanged = (cpu) => this.configChangedIrq(cpu);

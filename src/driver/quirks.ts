@@ -10,6 +10,8 @@ export interface DriverQuirks {
   readonly enableCbAfterNapiComplete: boolean;
   /** FEAT-DRV-1 slip: the driver writes every feature it knows (EVENT_IDX included), offered or not. */
   readonly acceptUnofferedFeatures: boolean;
+  /** Linux before 2017 ("Make interrupt suppression spec compliant"): disable_cb sets avail.flags NO_INTERRUPT even under EVENT_IDX (NOTIF-DRV-2). */
+  readonly availFlagUnderEventIdx: boolean;
 }
 
 export const REFERENCE_DRIVER: DriverQuirks = {
@@ -17,4 +19,5 @@ export const REFERENCE_DRIVER: DriverQuirks = {
   kickBeforeDriverOk: false,
   enableCbAfterNapiComplete: false,
   acceptUnofferedFeatures: false,
+  availFlagUnderEventIdx: false,
 };

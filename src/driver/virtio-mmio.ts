@@ -7,10 +7,12 @@ import { MMIO, MMIO_LEGACY, MMIO_MAGIC, MMIO_INT } from '../../spec/facts/mmio-r
 import { legacyRingLayout, splitRing } from '../../spec/facts/split-ring-layout.ts';
 import type { DmaAllocator } from '../platform/guest-memory.ts';
 import type { InterruptController } from '../platform/interrupt-controller.ts';
-import { Vring } from './vring.ts';
+import { Vring, type VringLayout } from './vring.ts';
 import type { DriverQuirks } from './quirks.ts';
 
 const PAGE_SIZE = 4096;
+/** What the harness plants in suppression fields the negotiated mode leaves unused. */
+export const SUPPRESSION_GUARD = 0xa5a5;
 
 export class VirtioMmioDriver {
   version = 0;
@@ -90,6 +92,7 @@ export class VirtioMmioDriver {
       const size = legacyRingLayout(0, num, PAGE_SIZE).size;
       const base = this.dma.alloc(size, PAGE_SIZE);
       layout = { num, ...legacyRingLayout(base, num, PAGE_SIZE) };
+      yield* this.plantGuard(index, layout, eventIdx);
       yield mmioWrite(dev, MMIO_LEGACY.QueueAlign, PAGE_SIZE, 'drv.vq.write_align');
       yield mmioWrite(dev, MMIO_LEGACY.QueuePFN, base / PAGE_SIZE, 'drv.vq.write_pfn');
     } else {
@@ -97,6 +100,7 @@ export class VirtioMmioDriver {
       const avail = this.dma.alloc(splitRing.availSize(num), 2);
       const used = this.dma.alloc(splitRing.usedSize(num), 4);
       layout = { num, desc, avail, used };
+      yield* this.plantGuard(index, layout, eventIdx);
       yield mmioWrite(dev, MMIO.QueueDescLow, desc, 'drv.vq.write_desc_lo');
       yield mmioWrite(dev, MMIO.QueueDescHigh, 0, 'drv.vq.write_desc_hi');
       yield mmioWrite(dev, MMIO.QueueDriverLow, avail, 'drv.vq.write_avail_lo');
@@ -109,6 +113,18 @@ export class VirtioMmioDriver {
     this.vqs[index] = vq;
     yield note('drv.queueSetup', { q: index, num, desc: layout.desc, avail: layout.avail, used: layout.used });
     return vq;
+  }
+
+  /**
+   * Test-harness guard bytes (Linux does not do this): without EVENT_IDX, avail_event is no
+   * one's to write, so a guard value planted there before the queue goes live shows a device
+   * that writes it anyway (P-FEAT, NOTIF-DEV-1), even one whose stores are not traced.
+   */
+  private *plantGuard(q: number, layout: VringLayout, eventIdx: boolean): Process {
+    if (eventIdx) return;
+    const addr = splitRing.availEvent(layout.used, layout.num);
+    this.dma.memory.write(addr, 2, SUPPRESSION_GUARD);
+    yield note('drv.guard', { q, field: 'avail_event', addr, value: SUPPRESSION_GUARD });
   }
 
   /** `vm_notify`: write the queue index to QueueNotify (§4.2.3.3, MMIO-DRV-17). */

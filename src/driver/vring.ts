@@ -33,7 +33,7 @@ export class Vring {
   readonly next: number[];
   readonly mask: number;
   readonly width: number;
-  /** Linux before 2017: disable_cb only sets the avail flag, which a device ignores under EVENT_IDX. */
+  /** Linux before 2017: disable_cb sets the avail flag even under EVENT_IDX, where it MUST stay 0 (NOTIF-DRV-2). */
   disableSetsFlagOnly = false;
   /** The callback `vring_interrupt` runs (`skb_recv_done`, `skb_xmit_done`). */
   callback: ((cpu: number) => Process) | undefined;

@@ -1,9 +1,18 @@
 // Decode raw trace records into protocol events: register accesses become status,
 // feature, queue and interrupt events (by offset, §4.2.2 / §4.2.4); memory becomes
 // committed writes (a TSO store counts when it is flushed); device notes pass through.
+// Loads and issued stores are kept too, attributed to a side by their site's prefix
+// ('dev.' / 'drv.'): the suppression oracles judge what each side read before it decided.
 
 import { type KernelRecord, type NoteData, rmwNewValue } from '../kernel/index.ts';
 import { MMIO, MMIO_LEGACY } from '../../spec/facts/mmio-registers.ts';
+
+/** Which side of the protocol performed an access (from its site: `dev.…`, `drv.…`). */
+export type Side = 'dev' | 'drv' | 'other';
+
+export function sideOf(site: string): Side {
+  return site.startsWith('dev.') ? 'dev' : site.startsWith('drv.') ? 'drv' : 'other';
+}
 
 export type ProtocolEvent =
   | { readonly t: 'drv.writeStatus'; readonly value: number }
@@ -18,6 +27,10 @@ export type ProtocolEvent =
   | { readonly t: 'drv.ack'; readonly value: number }
   | { readonly t: 'drv.readIsr'; readonly value: number }
   | { readonly t: 'mem.commit'; readonly addr: number; readonly size: number; readonly value: number }
+  /** A load by `side` and the value it returned (from memory or its own store buffer). */
+  | { readonly t: 'mem.load'; readonly side: Side; readonly addr: number; readonly size: number; readonly value: number }
+  /** A store as issued by `side` (under TSO it becomes visible later, at its `mem.commit`). */
+  | { readonly t: 'mem.store'; readonly side: Side; readonly addr: number; readonly size: number; readonly value: number }
   | { readonly t: 'irq.set'; readonly line: number; readonly level: 0 | 1 }
   | { readonly t: 'note'; readonly name: string; readonly data: NoteData }
   | { readonly t: 'step'; readonly step: number }
@@ -28,7 +41,7 @@ export type ProtocolEvent =
 /**
  * Calls `emit` for the protocol events of each record, in order; a `step` event marks
  * each boundary between kernel steps (invariants that hold between atomic steps are
- * checked there). The frequent events (`step`, `mem.commit`, `note`) are scratch objects
+ * checked there). The frequent events (`step`, `mem.*`, `note`) are scratch objects
  * reused between calls: an oracle copies what it keeps.
  */
 export function decodeRecords(
@@ -41,6 +54,11 @@ export function decodeRecords(
   const stepEv = { t: 'step' as const, step: 0 };
   const commit = { t: 'mem.commit' as const, addr: 0, size: 0, value: 0 };
   const noteEv: { t: 'note'; name: string; data: NoteData } = { t: 'note', name: '', data: {} };
+  const access: { t: 'mem.load' | 'mem.store'; side: Side; addr: number; size: number; value: number } = { t: 'mem.load', side: 'other', addr: 0, size: 0, value: 0 };
+  const emitAccess = (t: 'mem.load' | 'mem.store', site: string, addr: number, size: number, value: number, at: number) => {
+    access.t = t; access.side = sideOf(site); access.addr = addr; access.size = size; access.value = value;
+    emit(access, at);
+  };
   const emitCommit = (addr: number, size: number, value: number, at: number) => {
     commit.addr = addr; commit.size = size; commit.value = value;
     emit(commit, at);
@@ -55,7 +73,11 @@ export function decodeRecords(
       case 'effect': {
         const e = r.effect;
         switch (e.kind) {
+          case 'load':
+            if (r.result !== undefined) emitAccess('mem.load', e.site, e.addr, e.size, r.result, i);
+            break;
           case 'store':
+            emitAccess('mem.store', e.site, e.addr, e.size, e.value, i);
             if (!opts.buffered) emitCommit(e.addr, e.size, e.value, i);
             break;
           case 'rmw':

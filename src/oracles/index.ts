@@ -7,11 +7,15 @@ import { quiesceOracle } from './p-quiesce.ts';
 import { isrOracle } from './p-isr.ts';
 import { statusOracle } from './p-status.ts';
 import { featureOracle } from './p-feat.ts';
+import { suppressionModeOracle } from './p-suppression-mode.ts';
+import { irqMustOracle, kickMustOracle } from './p-notify.ts';
+import { wrapOracle } from './p-wrap.ts';
 
 export type { Oracle, OracleContext, Violation, OracleProperty } from './types.ts';
 export { decodeRecords, type ProtocolEvent } from './decode.ts';
 
-export const ORACLES: readonly Oracle[] = [statusOracle, featureOracle, isrOracle, quiesceOracle];
+export const ORACLES: readonly Oracle[] = [statusOracle, featureOracle, suppressionModeOracle, isrOracle, irqMustOracle, kickMustOracle, wrapOracle, quiesceOracle];
+export { measureNotifications, type NotificationCounts } from './p-notify.ts';
 
 /** Every violation the oracles find in `records`, ordered by where it happened. */
 export function checkRecords(records: readonly KernelRecord[], ctx: OracleContext, oracles: readonly Oracle[] = ORACLES): Violation[] {

@@ -18,6 +18,7 @@ import { MmioBus } from '../platform/mmio-bus.ts';
 import { spawnVcpu } from '../platform/vcpu.ts';
 import { DeviceVirtqueue } from '../device/virtqueue.ts';
 import { Vring, type VringLayout } from '../driver/vring.ts';
+import { VIRTIO_F } from '../../spec/facts/feature-bits.ts';
 
 export interface NotifyLitmusConfig {
   /** EVENT_IDX suppression (used_event / avail_event) or the flags (NO_INTERRUPT / NO_NOTIFY). */
@@ -113,7 +114,9 @@ export class NotifyLitmus {
    */
   private *deviceWorker(): Process {
     const vq = this.deviceVq;
-    yield note('dev.queueReady', { q: 0, ready: true, num: vq.num, desc: vq.desc, avail: vq.avail, used: vq.used });
+    // The negotiated mode and the queue, as a transport would announce them (the oracles' view).
+    yield note('dev.featuresOk', { accepted: true, lo: this.config.eventIdx ? 1 << VIRTIO_F.EVENT_IDX : 0, hi: 1 });
+    yield note('dev.queueReady', { q: 0, ready: true, num: vq.num, desc: vq.desc, avail: vq.avail, used: vq.used, width: vq.width });
     yield note('dev.activate', {});
     for (;;) {
       yield checkpoint('dev.worker');
@@ -124,7 +127,10 @@ export class NotifyLitmus {
         yield* vq.setNotification(false);
         for (let elem = yield* vq.pop(); elem !== undefined; elem = yield* vq.pop()) {
           yield* vq.push(elem, elem.len);
-          if (yield* vq.shouldNotify(this.config.deviceFence)) yield setIrq(LINE, 1, 'dev.notify');
+          if (yield* vq.shouldNotify(this.config.deviceFence)) {
+            yield note('dev.isr', { value: 1, set: 1, q: 0 });
+            yield setIrq(LINE, 1, 'dev.notify');
+          }
           yield checkpoint('dev.worker.pushed');
         }
         yield* vq.setNotification(true);

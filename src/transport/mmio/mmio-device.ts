@@ -121,7 +121,7 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
   private setReady(q: number, ready: boolean): void {
     const vq = this.device.queues[q]!;
     vq.ready = ready;
-    this.emit('dev.queueReady', { q, ready, num: vq.num, desc: vq.desc, avail: vq.avail, used: vq.used });
+    this.emit('dev.queueReady', { q, ready, num: vq.num, desc: vq.desc, avail: vq.avail, used: vq.used, width: vq.width });
   }
 
   /** Legacy: the queue lives at PFN × GuestPageSize in the contiguous layout; PFN 0 stops it. */

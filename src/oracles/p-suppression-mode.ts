@@ -1,0 +1,71 @@
+// P-FEAT, suppression mode: the negotiated VIRTIO_F_EVENT_IDX decides, on every queue,
+// which fields each side may use (§2.7.7, §2.7.10):
+//  - without it, the device ignores used_event (NOTIF-DEV-1) and the driver avail_event
+//    (NOTIF-DRV-5): neither side reads them, and the device never writes avail_event — the
+//    driver harness plants guard bytes there (`drv.guard`), so a write is caught even when
+//    the writer is not traced; flags stay 0 or 1 (NOTIF-DRV-1, NOTIF-DEV-5);
+//  - with it, avail.flags (NOTIF-DRV-2) and used.flags (NOTIF-DEV-6) stay 0.
+// A device that computes its mode from the wrong bits (BZ-KVT-04) shows up here first.
+
+import type { Oracle, OracleContext, OracleRun, Violation } from './types.ts';
+import type { ProtocolEvent } from './decode.ts';
+import { RingView } from './ring-view.ts';
+
+class SuppressionModeRun implements OracleRun {
+  readonly violations: Violation[] = [];
+  private readonly rings = new RingView();
+  constructor(private readonly judgeDriver: boolean) {}
+
+  private report(driver: boolean, requirements: string[], at: number, summary: string, why: string): void {
+    if (this.violations.length >= 8 || (driver && !this.judgeDriver)) return;
+    const mode = this.rings.eventIdx ? 'EVENT_IDX negotiated' : 'EVENT_IDX not negotiated';
+    this.violations.push({ property: 'P-FEAT', requirements, at, summary: `${summary} (${mode})`, explanation: `The negotiated suppression mode applies to every queue: ${why}.` });
+  }
+
+  onEvent(ev: ProtocolEvent, at: number): void {
+    switch (ev.t) {
+      case 'note':
+        this.rings.onNote(ev.name, ev.data);
+        return;
+      case 'mem.commit': {
+        const guard = this.rings.guards.get(ev.addr);
+        if (guard && ev.value !== guard.value) {
+          this.report(false, ['NOTIF-DEV-1'], at, `guard bytes at vq${guard.q} ${guard.field} overwritten with ${ev.value}`,
+            `without EVENT_IDX no one writes ${guard.field}; the driver left ${guard.value} there and it changed`);
+        }
+        this.rings.commit(ev.addr, ev.size, ev.value);
+        return;
+      }
+      case 'mem.load': {
+        const f = this.rings.field(ev.addr, ev.size);
+        if (!f || this.rings.eventIdx) return;
+        if (ev.side === 'dev' && f.field === 'usedEvent') this.report(false, ['NOTIF-DEV-1'], at, `device read vq${f.q} used_event`, 'without EVENT_IDX the device ignores used_event');
+        if (ev.side === 'drv' && f.field === 'availEvent') this.report(true, ['NOTIF-DRV-5'], at, `driver read vq${f.q} avail_event`, 'without EVENT_IDX the driver ignores avail_event');
+        return;
+      }
+      case 'mem.store': {
+        const f = this.rings.field(ev.addr, ev.size);
+        if (!f) return;
+        const ei = this.rings.eventIdx;
+        if (ev.side === 'dev' && f.field === 'availEvent' && !ei) this.report(false, ['NOTIF-DEV-1'], at, `device wrote vq${f.q} avail_event=${ev.value}`, 'without EVENT_IDX avail_event is not the device\'s to use');
+        if (ev.side === 'dev' && f.field === 'usedFlags' && (ei ? ev.value !== 0 : ev.value > 1)) {
+          this.report(false, [ei ? 'NOTIF-DEV-6' : 'NOTIF-DEV-5'], at, `device wrote vq${f.q} used.flags=${ev.value}`, ei ? 'with EVENT_IDX used.flags MUST be 0 (the device asks through avail_event)' : 'used.flags is 0 or 1');
+        }
+        if (ev.side === 'drv' && f.field === 'availFlags' && (ei ? ev.value !== 0 : ev.value > 1)) {
+          this.report(true, [ei ? 'NOTIF-DRV-2' : 'NOTIF-DRV-1'], at, `driver wrote vq${f.q} avail.flags=${ev.value}`, ei ? 'with EVENT_IDX avail.flags MUST be 0 (the driver asks through used_event)' : 'avail.flags is 0 or 1');
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  finish(): void {}
+}
+
+export const suppressionModeOracle: Oracle = {
+  property: 'P-FEAT',
+  description: 'each side uses exactly the suppression fields of the negotiated mode, on every queue (guard bytes without EVENT_IDX)',
+  start: (ctx: OracleContext) => new SuppressionModeRun(ctx.judgeDriver),
+};

@@ -1,0 +1,90 @@
+// Where each ready queue's ring fields are and which suppression mode was negotiated, as
+// the trace tells it (`dev.queueReady`, `dev.featuresOk` / legacy `dev.features`, `drv.guard`): the shared view of
+// the suppression oracles (P-IRQ-MUST, P-KICK-MUST, P-FEAT's mode check, P-WRAP), and a
+// mirror of the committed 16-bit ring fields.
+
+import { splitRing } from '../../spec/facts/split-ring-layout.ts';
+import { VIRTIO_F } from '../../spec/facts/feature-bits.ts';
+import type { NoteData } from '../kernel/index.ts';
+
+/** The ring fields the suppression protocol reads and writes (§2.7.6, §2.7.8). */
+export type RingField = 'availFlags' | 'availIdx' | 'usedEvent' | 'usedFlags' | 'usedIdx' | 'availEvent';
+
+export interface QueueRings {
+  readonly q: number;
+  readonly num: number;
+  /** Ring-index width (16 for the spec; smaller in search configurations). */
+  readonly width: number;
+  readonly mask: number;
+  readonly addr: Readonly<Record<RingField, number>>;
+}
+
+export class RingView {
+  /** VIRTIO_F_EVENT_IDX as negotiated (FEATURES_OK accepted with the bit set). */
+  eventIdx = false;
+  readonly queues = new Map<number, QueueRings>();
+  /** Address of a watched field → its queue and name. */
+  private readonly fields = new Map<number, { readonly q: number; readonly field: RingField }>();
+  /** Committed values of the watched fields (zeroed rings: absent = 0, unless guarded). */
+  private readonly committed = new Map<number, number>();
+  /** Guard values the driver harness planted in fields the negotiated mode leaves unused. */
+  readonly guards = new Map<number, { readonly q: number; readonly field: string; readonly value: number }>();
+
+  /** Feed a note; returns what changed (queue ready/unready, reset) for the caller's own state. */
+  onNote(name: string, d: NoteData): { readonly kind: 'ready' | 'unready'; readonly q: number } | { readonly kind: 'reset' } | undefined {
+    switch (name) {
+      case 'dev.featuresOk': // FEATURES_OK accepted (§3.1.1 step 5–6)
+      case 'dev.features': // a legacy device: the driver's write is in force at once
+        if (name === 'dev.features' || d.accepted === true) this.eventIdx = ((Number(d.lo ?? 0) >>> VIRTIO_F.EVENT_IDX) & 1) === 1;
+        return undefined;
+      case 'dev.queueReady': {
+        const q = Number(d.q);
+        this.drop(q);
+        if (d.ready !== true) return { kind: 'unready', q };
+        const num = Number(d.num);
+        const width = d.width === undefined ? 16 : Number(d.width);
+        const avail = Number(d.avail);
+        const used = Number(d.used);
+        const addr: Record<RingField, number> = {
+          availFlags: splitRing.availFlags(avail), availIdx: splitRing.availIdx(avail), usedEvent: splitRing.usedEvent(avail, num),
+          usedFlags: splitRing.usedFlags(used), usedIdx: splitRing.usedIdx(used), availEvent: splitRing.availEvent(used, num),
+        };
+        this.queues.set(q, { q, num, width, mask: (1 << width) - 1, addr });
+        for (const [field, a] of Object.entries(addr) as [RingField, number][]) this.fields.set(a, { q, field });
+        return { kind: 'ready', q };
+      }
+      case 'drv.guard':
+        this.guards.set(Number(d.addr), { q: Number(d.q), field: String(d.field), value: Number(d.value) });
+        this.committed.set(Number(d.addr), Number(d.value));
+        return undefined;
+      case 'dev.reset':
+        for (const q of [...this.queues.keys()]) this.drop(q);
+        this.guards.clear();
+        this.committed.clear();
+        return { kind: 'reset' };
+      default:
+        return undefined;
+    }
+  }
+
+  /** The watched field at `addr`, for accesses of its size (2 bytes). */
+  field(addr: number, size: number): { readonly q: number; readonly field: RingField } | undefined {
+    return size === 2 ? this.fields.get(addr) : undefined;
+  }
+
+  commit(addr: number, size: number, value: number): void {
+    if (size === 2 && this.fields.has(addr)) this.committed.set(addr, value);
+  }
+
+  /** The committed value of a watched field of queue `rings`. */
+  value(rings: QueueRings, field: RingField): number {
+    return this.committed.get(rings.addr[field]) ?? 0;
+  }
+
+  private drop(q: number): void {
+    const old = this.queues.get(q);
+    if (!old) return;
+    for (const a of Object.values(old.addr)) this.fields.delete(a);
+    this.queues.delete(q);
+  }
+}
