@@ -11,7 +11,8 @@ export interface CounterexampleFile {
   readonly format: typeof COUNTEREXAMPLE_FORMAT;
   readonly version: 1;
   readonly variant: string;
-  readonly overrides: { readonly rxPackets: number; readonly txPackets: number };
+  /** Workload overrides; `indexWidth` is optional (files from before it default to the variant's). */
+  readonly overrides: { readonly rxPackets: number; readonly txPackets: number; readonly indexWidth?: number };
   readonly path: string;
   readonly property: string;
   readonly summary: string;
@@ -20,7 +21,7 @@ export interface CounterexampleFile {
 export function toCounterexampleFile(variant: string, c: Counterexample): CounterexampleFile {
   return {
     format: COUNTEREXAMPLE_FORMAT, version: 1, variant,
-    overrides: { rxPackets: c.config.rxPackets, txPackets: c.config.txPackets },
+    overrides: { rxPackets: c.config.rxPackets, txPackets: c.config.txPackets, indexWidth: c.config.indexWidth },
     path: c.path, property: c.violation.property, summary: c.violation.summary,
   };
 }
@@ -55,9 +56,11 @@ export function readCounterexampleFile(file: string): CounterexampleFile {
     const v = o![f];
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 10_000) fail(`overrides.${f}`, 'an integer in 0..10000');
   }
+  const w = o!.indexWidth;
+  if (w !== undefined && (typeof w !== 'number' || !Number.isInteger(w) || w < 1 || w > 16)) fail('overrides.indexWidth', 'an integer in 1..16');
   return d as unknown as CounterexampleFile;
 }
 
 export function overridesOf(f: CounterexampleFile): Partial<SimConfig> {
-  return { rxPackets: f.overrides.rxPackets, txPackets: f.overrides.txPackets };
+  return { rxPackets: f.overrides.rxPackets, txPackets: f.overrides.txPackets, ...(f.overrides.indexWidth !== undefined ? { indexWidth: f.overrides.indexWidth } : {}) };
 }

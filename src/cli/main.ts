@@ -59,12 +59,19 @@ program.command('run')
   .option('--replay <path>', 'replay one recorded path (as printed by a counterexample) instead of exploring')
   .option('--rx <n>', 'rx packets (override)', int('--rx', 0))
   .option('--tx <n>', 'tx packets (override)', int('--tx', 0))
+  .option('--width <bits>', 'ring-index width (override; 16 in the spec, fewer bits make indices wrap early)', int('--width', 1))
   .option('--trace <file>', 'write the counterexample (or replayed) trace as JSON lines')
   .option('--save <file>', 'save the counterexample for `virtio-conform replay FILE`')
   .option('--json', 'machine-readable verdict')
-  .action((o: { variant: string; runs: number; seed: number; scheduler: 'pct' | 'random' | 'exhaustive'; maxStates: number; replay?: string; rx?: number; tx?: number; trace?: string; save?: string; json?: boolean }) => {
+  .action((o: { variant: string; runs: number; seed: number; scheduler: 'pct' | 'random' | 'exhaustive'; maxStates: number; replay?: string; rx?: number; tx?: number; width?: number; trace?: string; save?: string; json?: boolean }) => {
     const v = variantOrFail(o.variant);
-    const overrides = { ...(o.rx !== undefined ? { rxPackets: o.rx } : {}), ...(o.tx !== undefined ? { txPackets: o.tx } : {}) };
+    if (o.width !== undefined && (o.width > 16 || 1 << o.width <= v.config.queueSize)) {
+      throw new UsageError(`--width ${o.width}: ring indices need more than log2(queue size ${v.config.queueSize}) bits to tell a full ring from an empty one, and at most 16`);
+    }
+    const overrides = {
+      ...(o.rx !== undefined ? { rxPackets: o.rx } : {}), ...(o.tx !== undefined ? { txPackets: o.tx } : {}),
+      ...(o.width !== undefined ? { indexWidth: o.width } : {}),
+    };
     if (o.scheduler === 'exhaustive' && o.replay === undefined) {
       const config = { ...v.config, ...overrides };
       const r = exploreExhaustive(simulationTarget(config), { maxStates: o.maxStates }, now);
@@ -106,16 +113,20 @@ program.command('litmus')
   .option('--queue-size <n>', 'ring size', int('--queue-size', 1), NOTIFY_LITMUS_DEFAULTS.queueSize)
   .option('--flags', 'flag-based suppression (NO_INTERRUPT / NO_NOTIFY) instead of EVENT_IDX')
   .addOption(new Option('--device-fence <kind>', 'barrier between used.idx store and used_event load (wmb = BZ-KVT-01)').choices(['full', 'wmb']).default('full'))
+  .addOption(new Option('--driver-fence <kind>', 'barrier between the used_event store and the used.idx re-check (wmb = barrier removed)').choices(['full', 'wmb']).default('full'))
   .addOption(new Option('--memory <model>', 'memory model').choices(['sc', 'tso']).default('tso'))
   .option('--max-states <n>', 'stop after this many distinct states (verdict "bounded")', int('--max-states', 1), 200_000)
   .option('--replay <path>', 'run one recorded path (as printed by a counterexample) instead of exploring')
   .option('--json', 'machine-readable verdict')
-  .action((o: { buffers: number; width: number; queueSize: number; flags?: boolean; deviceFence: 'full' | 'wmb'; memory: 'sc' | 'tso'; maxStates: number; replay?: string; json?: boolean }) => {
-    const config = { ...NOTIFY_LITMUS_DEFAULTS, buffers: o.buffers, indexWidth: o.width, queueSize: o.queueSize, eventIdx: !o.flags, deviceFence: o.deviceFence, memoryModel: o.memory };
+  .action((o: { buffers: number; width: number; queueSize: number; flags?: boolean; deviceFence: 'full' | 'wmb'; driverFence: 'full' | 'wmb'; memory: 'sc' | 'tso'; maxStates: number; replay?: string; json?: boolean }) => {
+    const config = { ...NOTIFY_LITMUS_DEFAULTS, buffers: o.buffers, indexWidth: o.width, queueSize: o.queueSize, eventIdx: !o.flags, deviceFence: o.deviceFence, driverFence: o.driverFence, memoryModel: o.memory };
     if (config.queueSize > 1 << config.indexWidth) throw new UsageError(`--queue-size ${config.queueSize} does not fit ${config.indexWidth}-bit ring indices`);
+    if (Math.min(config.buffers, config.queueSize) >= 1 << config.indexWidth) {
+      throw new UsageError(`${Math.min(config.buffers, config.queueSize)} buffers in flight cannot be told from none with ${config.indexWidth}-bit ring indices: use fewer buffers or a wider index`);
+    }
     const target = notifyLitmusTarget(config);
     const r = o.replay !== undefined ? replayTarget(target, o.replay === '-' ? [] : decodePath(o.replay)) : exploreExhaustive(target, { maxStates: o.maxStates }, now);
-    const args = `--buffers ${o.buffers} --width ${o.width} --queue-size ${o.queueSize}${o.flags ? ' --flags' : ''} --device-fence ${o.deviceFence} --memory ${o.memory}`;
+    const args = `--buffers ${o.buffers} --width ${o.width} --queue-size ${o.queueSize}${o.flags ? ' --flags' : ''} --device-fence ${o.deviceFence} --driver-fence ${o.driverFence} --memory ${o.memory}`;
     process.stdout.write(o.json ? `${JSON.stringify(exhaustiveJson('notify-litmus', r))}\n` : `${renderExhaustive('notify-litmus', r, (path) => `npx virtio-conform litmus ${args} --replay ${path || '-'}`)}\n`);
     process.exitCode = r.verdict === 'violated' ? 1 : 0;
   });

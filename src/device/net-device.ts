@@ -94,6 +94,7 @@ export class NetDevice extends VirtioDeviceCore {
         yield* this.notify(vq);
         if (this.quirks.onePerKick) return; // BZ-CV-03: one chain per kick, no re-check
       }
+      yield* this.endBatch(vq);
       yield* vq.setNotification(true);
       if (yield* vq.empty()) return;
     }
@@ -114,9 +115,9 @@ export class NetDevice extends VirtioDeviceCore {
   private *receiveBacklog(): Process {
     const vq = this.queues[NET_RX]!;
     while (this.backlog.length > 0 && this.activated && vq.ready && !vq.broken) {
-      if (!(yield* this.hasBuffers())) return; // the driver's rx kick will flush the rest
+      if (!(yield* this.hasBuffers())) break; // the driver's rx kick will flush the rest
       const elem = yield* vq.pop();
-      if (!elem) return;
+      if (!elem) break;
       const seq = this.backlog.shift()!;
       yield note('dev.backlog', { q: NET_RX, n: this.backlog.length });
       yield store(elem.addr, 4, seq, 'dev.rx.store_packet');
@@ -124,6 +125,7 @@ export class NetDevice extends VirtioDeviceCore {
       yield* vq.push(elem, 4);
       yield* this.notify(vq);
     }
+    yield* this.endBatch(vq);
   }
 
   /** The backend peer (a tap or slirp on the host): sends `rxPackets` packets, `rxBurst` per main-loop wake-up. */

@@ -14,6 +14,14 @@ export interface DeviceQuirks {
   readonly ackKeepsLine: boolean;
   /** BZ-KVT-03 (MMIO analogue): InterruptACK clears every bit, not only the written ones. */
   readonly ackClearsAll: boolean;
+  /** BZ-KVT-04: the EVENT_IDX test masks the features with the bit number (`& 29`), not the bit. */
+  readonly eventIdxBitAsMask: boolean;
+  /** BZ-VMV-01: the device trusts avail.idx however far ahead it is, and loops over the ring. */
+  readonly trustAvailIdx: boolean;
+  /** vring_need_event with an off-by-one: `new − event < new − old` (misses used_event itself). */
+  readonly needEventOffByOne: boolean;
+  /** The device checks after every push (moving signalled_used) but notifies once per batch, on the last check only. */
+  readonly notifyOncePerBatch: boolean;
 }
 
 export const REFERENCE_DEVICE: DeviceQuirks = {
@@ -23,4 +31,8 @@ export const REFERENCE_DEVICE: DeviceQuirks = {
   statusNewBitOnly: false,
   ackKeepsLine: false,
   ackClearsAll: false,
+  eventIdxBitAsMask: false,
+  trustAvailIdx: false,
+  needEventOffByOne: false,
+  notifyOncePerBatch: false,
 };

@@ -49,7 +49,7 @@ export abstract class VirtioDeviceCore {
 
   constructor(readonly options: CoreOptions) {
     this.queues = Array.from({ length: options.queueCount },
-      (_, i) => new DeviceVirtqueue(i, options.queueNumMax, options.indexWidth, () => this.eventIdx));
+      (_, i) => new DeviceVirtqueue(i, options.queueNumMax, options.indexWidth, () => this.eventIdx, options.quirks));
     this.kickPending = new Array(options.queueCount).fill(false);
   }
 
@@ -58,6 +58,8 @@ export abstract class VirtioDeviceCore {
   }
 
   get eventIdx(): boolean {
+    // BZ-KVT-04, kvmtool before 717a3ab0: `features & VIRTIO_RING_F_EVENT_IDX` (& 29: bits 0, 2, 3, 4).
+    if (this.quirks.eventIdxBitAsMask) return (this.guestFeatures & BigInt(VIRTIO_F.EVENT_IDX)) !== 0n;
     return hasFeature(this.guestFeatures, VIRTIO_F.EVENT_IDX);
   }
 
@@ -205,9 +207,20 @@ export abstract class VirtioDeviceCore {
 
   /** `virtio_notify`: interrupt the driver if suppression allows (NOTIF-DEV-2/4). */
   protected *notify(vq: DeviceVirtqueue): Process {
-    if (yield* vq.shouldNotify(this.quirks.shouldNotifyFence)) {
-      yield this.transport.notifyEffect('vring', vq.index);
+    const needed = yield* vq.shouldNotify(this.quirks.shouldNotifyFence);
+    if (this.quirks.notifyOncePerBatch) {
+      // The mutant: remember only the latest verdict, though each check moved signalled_used.
+      vq.batchNotify = needed;
+      return;
     }
+    if (needed) yield this.transport.notifyEffect('vring', vq.index);
+  }
+
+  /** End of a batch of pushes: the once-per-batch mutant notifies here, on its last check's verdict. */
+  protected *endBatch(vq: DeviceVirtqueue): Process {
+    if (!vq.batchNotify) return;
+    vq.batchNotify = false;
+    yield this.transport.notifyEffect('vring', vq.index);
   }
 
   /** Device reset (§2.4.1, MMIO-DEV-4): status 0, queues and interrupt status cleared. */

@@ -4,6 +4,7 @@
 import { type Process, fence, load, note, store } from '../kernel/index.ts';
 import { splitRing, VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_USED_F_NO_NOTIFY, VIRTQ_DESC_F } from '../../spec/facts/split-ring-layout.ts';
 import { vringNeedEvent } from '../../spec/formulas.ts';
+import { type DeviceQuirks, REFERENCE_DEVICE } from './quirks.ts';
 
 export interface QueueElement {
   readonly head: number;
@@ -35,13 +36,16 @@ export class DeviceVirtqueue {
   signalledUsedValid = false;
   /** Set when the driver moved avail.idx more than a ring ahead (§2.7.13.3.1). */
   broken = false;
+  /** The once-per-batch mutant's pending verdict (see `notifyOncePerBatch`). */
+  batchNotify = false;
   readonly mask: number;
   /** Ring-index width in bits (16 in the spec). */
   readonly width: number;
 
   readonly sites: Record<(typeof QUEUE_SITES)[number], string>;
 
-  constructor(readonly index: number, readonly numMax: number, width: number, private readonly eventIdx: () => boolean) {
+  constructor(readonly index: number, readonly numMax: number, width: number, private readonly eventIdx: () => boolean,
+    private readonly quirks: DeviceQuirks = REFERENCE_DEVICE) {
     this.sites = queueSites(index);
     this.mask = (1 << width) - 1;
     this.width = width;
@@ -50,6 +54,7 @@ export class DeviceVirtqueue {
   reset(): void {
     this.num = 0; this.desc = 0; this.avail = 0; this.used = 0; this.ready = false;
     this.lastAvailIdx = 0; this.usedIdx = 0; this.signalledUsed = 0; this.signalledUsedValid = false; this.broken = false;
+    this.batchNotify = false;
   }
 
   /** `virtio_queue_empty`: avail.idx == last_avail_idx. */
@@ -64,7 +69,7 @@ export class DeviceVirtqueue {
     const availIdx = yield load(splitRing.availIdx(this.avail), 2, this.sites.load_avail_idx);
     const heads = (availIdx - this.lastAvailIdx) & this.mask;
     if (heads === 0) return undefined;
-    if (heads > this.num) {
+    if (heads > this.num && !this.quirks.trustAvailIdx) {
       // "Guest moved used index from %u to %u": never trust an index more than a ring ahead.
       this.broken = true;
       yield note('dev.error', { q, reason: 'avail index more than a ring ahead', availIdx, next: this.lastAvailIdx });
@@ -121,6 +126,7 @@ export class DeviceVirtqueue {
     const old = this.signalledUsed;
     const next = (this.signalledUsed = this.usedIdx);
     const usedEvent = yield load(splitRing.usedEvent(this.avail, this.num), 2, this.sites.load_used_event);
+    if (this.quirks.needEventOffByOne) return !v || ((next - usedEvent) & this.mask) < ((next - old) & this.mask); // the mutant: no −1
     return !v || vringNeedEvent(usedEvent, next, old, this.width); // NOTIF-DEV-4
   }
 

@@ -20,6 +20,8 @@ export class Napi {
 export class NapiScheduler {
   /** Per-CPU poll lists (softirq work). */
   readonly pollList: Napi[][];
+  /** The mutant without the re-check after re-enabling callbacks (NOTIF-DRV-9). */
+  recheck = true;
   constructor(cpus: number) {
     this.pollList = Array.from({ length: cpus }, () => []);
   }
@@ -80,7 +82,7 @@ export class NapiScheduler {
   *complete(napi: Napi, vq: Vring, cpu: number): Process {
     const opaque = yield* vq.enableCbPrepare();
     if (yield* this.completeDone(napi, cpu)) {
-      if (yield* vq.poll(opaque)) yield* this.schedule(napi, vq, cpu);
+      if (this.recheck && (yield* vq.poll(opaque))) yield* this.schedule(napi, vq, cpu);
     } else {
       yield* vq.disableCb();
     }

@@ -4,6 +4,7 @@
 
 import { type Process, load, mmioRead, note, store, wait } from '../kernel/index.ts';
 import { MMIO } from '../../spec/facts/mmio-registers.ts';
+import { splitRing } from '../../spec/facts/split-ring-layout.ts';
 import { STATUS } from '../../spec/facts/status-bits.ts';
 import { VIRTIO_F, VIRTIO_NET_F, featureMask, hasFeature } from '../../spec/facts/feature-bits.ts';
 import type { DmaAllocator } from '../platform/guest-memory.ts';
@@ -49,6 +50,7 @@ export class NetDriver {
 
   constructor(readonly mmio: VirtioMmioDriver, private readonly dma: DmaAllocator, readonly options: NetDriverOptions) {
     this.napi = new NapiScheduler(options.cpus);
+    this.napi.recheck = !mmio.quirks.noRecheckAfterEnableCb;
     this.tasks = Array.from({ length: options.cpus }, () => []);
     this.tasks[0]!.push({ ready: () => true, run: () => this.probe() });
   }
@@ -104,7 +106,11 @@ export class NetDriver {
     this.tx = yield* m.setupVq(1, this.options.queueSize, eventIdx, this.options.indexWidth);
     if (!this.rx || !this.tx) return yield* this.fail('missing virtqueues');
     this.setupNapi(this.rx, this.tx);
-    this.rx.disableSetsFlagOnly = this.tx.disableSetsFlagOnly = m.quirks.availFlagUnderEventIdx;
+    for (const vq of [this.rx, this.tx]) {
+      vq.disableSetsFlagOnly = m.quirks.availFlagUnderEventIdx;
+      vq.pollFence = m.quirks.pollFence;
+      vq.kickReadsAvailFlags = m.quirks.kickReadsAvailFlags;
+    }
     yield* this.napi.init(this.rxNapi);
     yield* this.napi.init(this.txNapi);
     m.configChanged = (cpu) => this.configChangedIrq(cpu);
@@ -214,6 +220,11 @@ export class NetDriver {
     const token = this.txFree.shift()!;
     yield store(this.txBufs[token]!, 4, seq, 'drv.tx.store_packet');
     yield* tx.add(this.txBufs[token]!, TX_BUF, false, token);
+    const jump = this.mmio.quirks.availIdxJump;
+    if (jump && seq === 1) {
+      // The hostile driver: avail.idx far beyond the ring (BZ-VMV-01's trigger).
+      yield store(splitRing.availIdx(tx.layout.avail), 2, (tx.availIdxShadow + jump) & tx.mask, 'drv.hostile.store_avail_idx');
+    }
     yield note('drv.txPacket', { q: tx.index, seq });
     yield* this.kick(tx);
     this.txLock.release();

@@ -12,6 +12,14 @@ export interface DriverQuirks {
   readonly acceptUnofferedFeatures: boolean;
   /** Linux before 2017 ("Make interrupt suppression spec compliant"): disable_cb sets avail.flags NO_INTERRUPT even under EVENT_IDX (NOTIF-DRV-2). */
   readonly availFlagUnderEventIdx: boolean;
+  /** A hostile driver (BZ-VMV-01's trigger): after its first transmit it moves avail.idx this far ahead. 0 = never. */
+  readonly availIdxJump: number;
+  /** No re-check after re-enabling callbacks: `virtqueue_napi_complete` without `virtqueue_poll` (NOTIF-DRV-9). */
+  readonly noRecheckAfterEnableCb: boolean;
+  /** The barrier between the used_event store and the used.idx re-check, weakened to a write barrier (a no-op on x86). */
+  readonly pollFence: 'full' | 'wmb';
+  /** QEMU libqos `qvirtqueue_kick`: reads avail.flags where used.flags (NO_NOTIFY) was meant. */
+  readonly kickReadsAvailFlags: boolean;
 }
 
 export const REFERENCE_DRIVER: DriverQuirks = {
@@ -20,4 +28,8 @@ export const REFERENCE_DRIVER: DriverQuirks = {
   enableCbAfterNapiComplete: false,
   acceptUnofferedFeatures: false,
   availFlagUnderEventIdx: false,
+  availIdxJump: 0,
+  noRecheckAfterEnableCb: false,
+  pollFence: 'full',
+  kickReadsAvailFlags: false,
 };

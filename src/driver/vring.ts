@@ -12,7 +12,7 @@ export interface VringLayout {
   readonly used: number;
 }
 
-const VRING_SITES = ['load_avail_event', 'load_used_flags', 'load_used_id', 'load_used_idx', 'mb_after_used_event', 'mb_before_kick_check', 'mb_before_poll', 'rmb_after_used_idx', 'store_avail_flags', 'store_avail_idx', 'store_avail_ring', 'store_desc_addr', 'store_desc_flags', 'store_desc_len', 'store_used_event', 'store_used_event_off', 'wmb_before_avail_idx'] as const;
+const VRING_SITES = ['load_avail_event', 'load_avail_flags', 'load_used_flags', 'load_used_id', 'load_used_idx', 'mb_after_used_event', 'mb_before_kick_check', 'mb_before_poll', 'rmb_after_used_idx', 'store_avail_flags', 'store_avail_idx', 'store_avail_ring', 'store_desc_addr', 'store_desc_flags', 'store_desc_len', 'store_used_event', 'store_used_event_off', 'wmb_before_avail_idx'] as const;
 
 /** Effect sites, built once per queue (they label every effect; no string work per step). */
 const vringSiteCache: Record<(typeof VRING_SITES)[number], string>[] = [];
@@ -35,6 +35,9 @@ export class Vring {
   readonly width: number;
   /** Linux before 2017: disable_cb sets the avail flag even under EVENT_IDX, where it MUST stay 0 (NOTIF-DRV-2). */
   disableSetsFlagOnly = false;
+  /** Mutants: the re-check barrier weakened; the kick test reading avail.flags (QEMU libqos). */
+  pollFence: 'full' | 'wmb' = 'full';
+  kickReadsAvailFlags = false;
   /** The callback `vring_interrupt` runs (`skb_recv_done`, `skb_xmit_done`). */
   callback: ((cpu: number) => Process) | undefined;
 
@@ -88,6 +91,10 @@ export class Vring {
     if (this.eventIdx) {
       const availEvent = yield load(splitRing.availEvent(used, num), 2, this.sites.load_avail_event);
       needsKick = vringNeedEvent(availEvent, newIdx, oldIdx, this.width); // NOTIF-DRV-6
+    } else if (this.kickReadsAvailFlags) {
+      // QEMU libqos qvirtqueue_kick: `flags = readw(vq->avail)` tested against VRING_USED_F_NO_NOTIFY.
+      const flags = yield load(splitRing.availFlags(this.layout.avail), 2, this.sites.load_avail_flags);
+      needsKick = (flags & VIRTQ_USED_F_NO_NOTIFY) === 0;
     } else {
       const flags = yield load(splitRing.usedFlags(used), 2, this.sites.load_used_flags);
       needsKick = (flags & VIRTQ_USED_F_NO_NOTIFY) === 0; // NOTIF-DRV-5
@@ -161,7 +168,7 @@ export class Vring {
    */
   *poll(token: number): Process<boolean> {
     const q = this.index;
-    yield fence('full', this.sites.mb_before_poll);
+    yield fence(this.pollFence, this.sites.mb_before_poll);
     const usedIdx = yield load(splitRing.usedIdx(this.layout.used), 2, this.sites.load_used_idx);
     return usedIdx !== token;
   }

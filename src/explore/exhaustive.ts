@@ -26,6 +26,11 @@ import { buildSimulation } from '../sim/build.ts';
 import type { SimConfig } from '../sim/config.ts';
 import { checkRecords, type Violation } from '../oracles/index.ts';
 import { quiesceOracle } from '../oracles/p-quiesce.ts';
+import { irqMustOracle, kickMustOracle } from '../oracles/p-notify.ts';
+import { suppressionModeOracle } from '../oracles/p-suppression-mode.ts';
+import { wrapOracle } from '../oracles/p-wrap.ts';
+
+const LITMUS_ORACLES = [suppressionModeOracle, irqMustOracle, kickMustOracle, wrapOracle, quiesceOracle];
 import { oracleContext } from './run-once.ts';
 import { fingerprint } from './state-hash.ts';
 import { type NotifyLitmusConfig, NotifyLitmus } from '../scenarios/notify-litmus.ts';
@@ -56,7 +61,11 @@ export function simulationTarget(config: SimConfig): ExhaustiveTarget {
   };
 }
 
-/** The notification litmus (scenarios/notify-litmus.ts): lost interrupts and kicks, P-QUIESCE. */
+/**
+ * The notification litmus (scenarios/notify-litmus.ts): lost interrupts and kicks (P-QUIESCE),
+ * the MUST-notify rules, the suppression mode and index arithmetic — every oracle that
+ * applies to a queue without register negotiation.
+ */
 export function notifyLitmusTarget(config: NotifyLitmusConfig): ExhaustiveTarget {
   const ctx = { mmioVersion: 2 as const, line: 0, buffered: config.memoryModel === 'tso', judgeDriver: true };
   return {
@@ -64,7 +73,7 @@ export function notifyLitmusTarget(config: NotifyLitmusConfig): ExhaustiveTarget
       const l = new NotifyLitmus(config, source, record);
       return { world: l.world, roots: [l] };
     },
-    check: (records) => checkRecords(records, ctx, [quiesceOracle]),
+    check: (records) => checkRecords(records, ctx, LITMUS_ORACLES),
     midRun: false,
   };
 }

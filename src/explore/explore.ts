@@ -61,6 +61,7 @@ export function replayCommand(variant: string, base: SimConfig, config: SimConfi
   const extra: string[] = [];
   if (config.rxPackets !== base.rxPackets) extra.push(`--rx ${config.rxPackets}`);
   if (config.txPackets !== base.txPackets) extra.push(`--tx ${config.txPackets}`);
+  if (config.indexWidth !== base.indexWidth) extra.push(`--width ${config.indexWidth}`);
   return `npx virtio-conform run --variant ${variant} ${extra.join(' ')}${extra.length ? ' ' : ''}--replay ${path || '-'}`;
 }
 

@@ -30,6 +30,8 @@ interface Direction {
   readonly flagField: RingField;
   readonly flagBit: number;
   readonly eventRule: readonly string[];
+  /** With EVENT_IDX, deciding without reading the event field means going by the flags: a rule of its own. */
+  readonly ignoredFlagRule: readonly string[];
   readonly flagRule: readonly string[];
   readonly notification: 'interrupt' | 'kick';
   readonly judgesDriver: boolean;
@@ -37,11 +39,11 @@ interface Direction {
 
 const USED_BUFFERS: Direction = {
   property: 'P-IRQ-MUST', publisher: 'dev', published: 'usedIdx', eventField: 'usedEvent', flagField: 'availFlags',
-  flagBit: VIRTQ_AVAIL_F_NO_INTERRUPT, eventRule: ['NOTIF-DEV-4', 'NOTIF-DEV-3'], flagRule: ['NOTIF-DEV-2'], notification: 'interrupt', judgesDriver: false,
+  flagBit: VIRTQ_AVAIL_F_NO_INTERRUPT, eventRule: ['NOTIF-DEV-4'], ignoredFlagRule: ['NOTIF-DEV-3'], flagRule: ['NOTIF-DEV-2'], notification: 'interrupt', judgesDriver: false,
 };
 const AVAILABLE_BUFFERS: Direction = {
   property: 'P-KICK-MUST', publisher: 'drv', published: 'availIdx', eventField: 'availEvent', flagField: 'usedFlags',
-  flagBit: VIRTQ_USED_F_NO_NOTIFY, eventRule: ['NOTIF-DRV-6'], flagRule: ['NOTIF-DRV-5'], notification: 'kick', judgesDriver: true,
+  flagBit: VIRTQ_USED_F_NO_NOTIFY, eventRule: ['NOTIF-DRV-6'], ignoredFlagRule: [], flagRule: ['NOTIF-DRV-5'], notification: 'kick', judgesDriver: true,
 };
 
 /** Counts for the evidence: notifications sent, and those that carried nothing new. */
@@ -88,9 +90,11 @@ class NotifyRun implements OracleRun {
     return this.rings.eventIdx ? vringNeedEvent(value, idx, old, rings.width) : (value & this.dir.flagBit) === 0;
   }
 
-  private report(at: number, summary: string, explanation: string): void {
+  private report(at: number, summary: string, explanation: string, undecided = false): void {
     if (this.violations.length >= 8 || (this.dir.judgesDriver && !this.judge)) return;
-    this.violations.push({ property: this.dir.property, requirements: this.rings.eventIdx ? this.dir.eventRule : this.dir.flagRule, at, summary, explanation });
+    const d = this.dir;
+    const requirements = !this.rings.eventIdx ? d.flagRule : undecided ? [...d.eventRule, ...d.ignoredFlagRule] : d.eventRule;
+    this.violations.push({ property: d.property, requirements, at, summary, explanation });
   }
 
   private unpaid(q: number, st: QueueState, at: number, when: string): void {
@@ -186,7 +190,7 @@ class NotifyRun implements OracleRun {
         this.report(p.at, `${who} published ${FIELD_NAMES[this.dir.published]}=${p.idx} on vq${q} without reading ${this.fieldName(this.rings.eventIdx)}, and sent no ${this.dir.notification}`,
           `Let the ${who} publish entries ${p.old}→${p.idx} on vq${q} at #${p.at}. ` +
           `Then, when they became visible, ${this.fieldName(this.rings.eventIdx)} was ${read}, which asks for a${this.dir.notification === 'interrupt' ? 'n interrupt' : ' kick'} under the negotiated mode (${this.rings.eventIdx ? 'EVENT_IDX' : 'no EVENT_IDX'}). ` +
-          `However the ${who} never read that field and sent none before the run went quiet.`);
+          `However the ${who} never read that field and sent none before the run went quiet.`, true);
         break;
       }
     }

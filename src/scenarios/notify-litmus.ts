@@ -32,11 +32,13 @@ export interface NotifyLitmusConfig {
   readonly indexWidth: number;
   /** The device's barrier between the used.idx store and the used_event load ('wmb' = BZ-KVT-01). */
   readonly deviceFence: 'full' | 'wmb';
+  /** The driver's barrier between the used_event store and the used.idx re-check (`virtqueue_poll`; 'wmb' = the barrier removed on x86). */
+  readonly driverFence: 'full' | 'wmb';
   readonly maxSteps: number;
 }
 
 export const NOTIFY_LITMUS_DEFAULTS: NotifyLitmusConfig = {
-  eventIdx: true, memoryModel: 'tso', buffers: 3, queueSize: 4, indexWidth: 2, deviceFence: 'full', maxSteps: 2_000,
+  eventIdx: true, memoryModel: 'tso', buffers: 3, queueSize: 4, indexWidth: 2, deviceFence: 'full', driverFence: 'full', maxSteps: 2_000,
 };
 
 const LAYOUT = { desc: 0x100, avail: 0x200, used: 0x300, buffers: 0x400 } as const;
@@ -64,6 +66,7 @@ export class NotifyLitmus {
     this.deviceVq = new DeviceVirtqueue(0, config.queueSize, config.indexWidth, () => config.eventIdx);
     Object.assign(this.deviceVq, { num: layout.num, desc: layout.desc, avail: layout.avail, used: layout.used, ready: true });
     this.driverVq = new Vring(0, layout, config.eventIdx, config.indexWidth);
+    this.driverVq.pollFence = config.driverFence;
     this.driverVq.callback = () => this.napiPoll();
     this.irq.request(LINE, (cpu, line) => this.interruptHandler(cpu, line));
     spawnVcpu(this.world, this.irq, 0, this.driverMain());
@@ -94,7 +97,13 @@ export class NotifyLitmus {
     yield* this.driverVq.interrupt(cpu);
   }
 
-  /** `virtnet_poll` in one go: no callbacks while draining, then re-enable and re-check (NOTIF-DRV-9). */
+  /**
+   * The callback loop of `virtblk_done` (and of `virtnet_poll` without NAPI's state word): no
+   * callbacks while draining, then re-enable and re-check (`virtqueue_enable_cb` = prepare +
+   * poll, NOTIF-DRV-9). Nothing here is a locked instruction, so only `poll`'s full barrier
+   * orders the used_event store before the used.idx load — under NAPI the cmpxchg of
+   * `napi_complete_done` sits between them and orders it as well.
+   */
   private *napiPoll(): Process {
     const vq = this.driverVq;
     yield* vq.disableCb();
