@@ -10,12 +10,18 @@ import { ArrayChoiceSource, decodePath, encodePath } from '../src/kernel/index.t
 import { REFERENCE_DEVICE } from '../src/device/quirks.ts';
 import { REFERENCE_DRIVER } from '../src/driver/quirks.ts';
 import { mutantSchedule, sourceOf } from './arbitraries/schedule.arb.ts';
+import { ORACLES } from '../src/oracles/index.ts';
 
 const mutants = VARIANTS.filter((v) => v.kind === 'mutant');
 const searchable = mutants.filter((m) => !m.regressions);
 const pinned = mutants.filter((m) => m.regressions);
 
 describe('bug-zoo mutants are caught with a shrunk, replayable counterexample', () => {
+  it('every oracle property is the one that catches some mutant (a property that never fails proves nothing)', () => {
+    const catching = new Set(mutants.map((m) => m.caughtBy));
+    for (const o of ORACLES) expect(catching.has(o.property), o.property).toBe(true);
+  });
+
   it.each(searchable.map((m) => [m.name, m] as const))('%s is found by search', (_name, m) => {
     let failing: RunResult | undefined;
     const out = fc.check(

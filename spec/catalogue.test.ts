@@ -107,10 +107,13 @@ describe('lookups', () => {
     const milestone1: Record<string, readonly string[]> = {
       'P-STATUS': ['STATUS-DRV-1', 'STATUS-DRV-2', 'STATUS-DRV-3', 'STATUS-DRV-5', 'STATUS-DRV-8',
         'STATUS-DRV-9', 'STATUS-DRV-10', 'STATUS-DEV-1', 'STATUS-DEV-3', 'MMIO-DRV-15', 'MMIO-RST-1', 'NET-CVQ-1'],
-      'P-FEAT': ['FEAT-DRV-1', 'FEAT-DRV-2', 'FEAT-DRV-3', 'FEAT-DEV-2', 'STATUS-DRV-7', 'MMIO-DRV-6'],
+      'P-FEAT': ['FEAT-DRV-1', 'FEAT-DRV-2', 'FEAT-DRV-3', 'FEAT-DEV-2', 'STATUS-DRV-7', 'MMIO-DRV-6',
+        'NOTIF-DRV-1', 'NOTIF-DRV-2', 'NOTIF-DEV-1', 'NOTIF-DEV-5', 'NOTIF-DEV-6'],
       'P-QUIESCE': ['NOTIF-DEV-2', 'NOTIF-DEV-4', 'NOTIF-DEV-8', 'NOTIF-DRV-5', 'NOTIF-DRV-6', 'NOTIF-DRV-7',
         'NOTIF-DRV-8', 'NOTIF-DRV-9', 'MMIO-DRV-16'],
       'P-ISR': ['MMIO-DEV-3', 'MMIO-DEV-4', 'MMIO-DEV-8', 'MMIO-DRV-11', 'MMIO-DRV-16'],
+      'P-IRQ-MUST': ['NOTIF-DEV-2', 'NOTIF-DEV-3', 'NOTIF-DEV-4'],
+      'P-KICK-MUST': ['NOTIF-DRV-5', 'NOTIF-DRV-6'],
     };
     for (const [p, expected] of Object.entries(milestone1)) {
       const got = requirementsCheckedBy(p as PropertyId).map((r) => r.id);

@@ -8,12 +8,12 @@ export const NOTIFICATION_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'NOTIF-DRV-1', section: '2.7.7.1', area: 'notification', role: 'driver', level: 'MUST / MAY',
     text: 'Without EVENT_IDX, keep avail flags at 0 or 1; setting 1 (MAY) hints that used-buffer notifications are unwanted.',
-    properties: [],
+    properties: ['P-FEAT'],
   },
   {
     id: 'NOTIF-DRV-2', section: '2.7.7.1', area: 'notification', role: 'driver', level: 'MUST / MAY',
     text: 'With EVENT_IDX, keep avail flags at 0; used_event (MAY) defers notifications until the used entry at that index is written.',
-    properties: [],
+    properties: ['P-FEAT'],
   },
   {
     id: 'NOTIF-DRV-3', section: '2.7.7.1', area: 'notification', role: 'driver', level: 'MUST',
@@ -23,22 +23,22 @@ export const NOTIFICATION_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'NOTIF-DEV-1', section: '2.7.7.2', area: 'notification', role: 'device', level: 'MUST',
     text: 'Without EVENT_IDX, ignore used_event.',
-    properties: [],
+    properties: ['P-FEAT'],
   },
   {
     id: 'NOTIF-DEV-2', section: '2.7.7.2', area: 'notification', role: 'device', level: 'SHOULD NOT / MUST',
     text: 'Without EVENT_IDX, after writing a used entry: avail flags 1 means do not notify (SHOULD NOT), 0 means notify (MUST).',
-    properties: ['P-QUIESCE'],
+    properties: ['P-QUIESCE', 'P-IRQ-MUST'],
   },
   {
     id: 'NOTIF-DEV-3', section: '2.7.7.2', area: 'notification', role: 'device', level: 'MUST',
     text: 'With EVENT_IDX, ignore bit 0 of avail flags.',
-    properties: [],
+    properties: ['P-IRQ-MUST'],
   },
   {
     id: 'NOTIF-DEV-4', section: '2.7.7.2', area: 'notification', role: 'device', level: 'MUST / SHOULD NOT',
     text: 'With EVENT_IDX, notify when the used index that placed an entry equals used_event (batches: need_event), otherwise SHOULD NOT.',
-    properties: ['P-QUIESCE'],
+    properties: ['P-QUIESCE', 'P-IRQ-MUST'],
   },
   // Available-buffer notifications (kicks), driver → device (§2.7.10).
   {
@@ -49,22 +49,22 @@ export const NOTIFICATION_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'NOTIF-DRV-5', section: '2.7.10.1', area: 'notification', role: 'driver', level: 'MUST / SHOULD NOT / MUST',
     text: 'Without EVENT_IDX, ignore avail_event; after adding buffers, used flags 1 means do not kick (SHOULD NOT), 0 means kick (MUST).',
-    properties: ['P-QUIESCE'],
+    properties: ['P-QUIESCE', 'P-KICK-MUST', 'P-FEAT'],
   },
   {
     id: 'NOTIF-DRV-6', section: '2.7.10.1', area: 'notification', role: 'driver', level: 'MUST / SHOULD NOT',
     text: 'With EVENT_IDX, ignore bit 0 of used flags; kick when the avail index that placed an entry equals avail_event (batches: need_event), otherwise SHOULD NOT.',
-    properties: ['P-QUIESCE'],
+    properties: ['P-QUIESCE', 'P-KICK-MUST'],
   },
   {
     id: 'NOTIF-DEV-5', section: '2.7.10.2', area: 'notification', role: 'device', level: 'MUST / MAY',
     text: 'Without EVENT_IDX, keep used flags at 0 or 1; setting 1 (MAY) hints that kicks are unwanted.',
-    properties: [],
+    properties: ['P-FEAT'],
   },
   {
     id: 'NOTIF-DEV-6', section: '2.7.10.2', area: 'notification', role: 'device', level: 'MUST / MAY',
     text: 'With EVENT_IDX, keep used flags at 0; the device may use avail_event.',
-    properties: [],
+    properties: ['P-FEAT'],
   },
   {
     id: 'NOTIF-DEV-7', section: '2.7.10.2', area: 'notification', role: 'device', level: 'MUST',

@@ -59,6 +59,7 @@ export class DeviceVirtqueue {
 
   /** `virtio_queue_empty`: avail.idx == last_avail_idx. */
   *empty(): Process<boolean> {
+    if (this.broken) return true; // QEMU: a broken device's queues do no more work
     const availIdx = yield load(splitRing.availIdx(this.avail), 2, this.sites.load_avail_idx);
     return ((availIdx - this.lastAvailIdx) & this.mask) === 0;
   }
@@ -66,6 +67,7 @@ export class DeviceVirtqueue {
   /** `virtqueue_pop`: take the next available chain, or undefined when none. */
   *pop(): Process<QueueElement | undefined> {
     const q = this.index;
+    if (this.broken) return undefined; // virtqueue_pop: `if (unlikely(vdev->broken)) return NULL`
     const availIdx = yield load(splitRing.availIdx(this.avail), 2, this.sites.load_avail_idx);
     const heads = (availIdx - this.lastAvailIdx) & this.mask;
     if (heads === 0) return undefined;

@@ -49,6 +49,18 @@ export function decodeRecords(
   opts: { readonly mmioVersion: 1 | 2; readonly buffered: boolean },
   emit: (ev: ProtocolEvent, at: number) => void,
 ): void {
+  const push = recordDecoder(opts, emit);
+  for (let i = 0; i < records.length; i++) push(records[i]!, i);
+}
+
+/**
+ * The same decoding one record at a time, for runs and traces too long to keep: `push`
+ * each record with its index, in order.
+ */
+export function recordDecoder(
+  opts: { readonly mmioVersion: 1 | 2; readonly buffered: boolean },
+  emit: (ev: ProtocolEvent, at: number) => void,
+): (r: KernelRecord, i: number) => void {
   let queueSel = 0;
   let step = -1;
   const stepEv = { t: 'step' as const, step: 0 };
@@ -63,8 +75,7 @@ export function decodeRecords(
     commit.addr = addr; commit.size = size; commit.value = value;
     emit(commit, at);
   };
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
+  return (r, i) => {
     if (r.step !== step) {
       if (step >= 0) { stepEv.step = step; emit(stepEv, i); }
       step = r.step;
@@ -125,7 +136,7 @@ export function decodeRecords(
       default:
         break;
     }
-  }
+  };
 }
 
 function decodeWrite(off: number, value: number, queueSel: number, version: 1 | 2): ProtocolEvent | undefined {
