@@ -9,6 +9,7 @@ import { ArrayChoiceSource } from '../kernel/index.ts';
 import { now } from './clock.ts';
 import { exploreExhaustive, notifyLitmusTarget } from '../explore/exhaustive.ts';
 import { NOTIFY_LITMUS_DEFAULTS, type NotifyLitmusConfig } from '../scenarios/notify-litmus.ts';
+import { type NotificationMetrics, notificationMetrics } from '../explore/notification-metrics.ts';
 
 export interface BenchResults {
   readonly node: string;
@@ -20,6 +21,8 @@ export interface BenchResults {
     scenario: string; verdict: string; states: number; schedules: number; merged: number; localSteps: number;
     counterexampleChoices: number | null; ms: number;
   }[];
+  /** Kicks and interrupts per buffer of each reference variant (200 random schedules): what suppression saves. */
+  readonly notifications: ({ variant: string } & NotificationMetrics)[];
   readonly mutants: { variant: string; scheduler: 'pct' | 'random'; seeds: number; found: number; medianRuns: number | null; meanRuns: number | null; runsPerSeed: (number | null)[]; ms: number }[];
 }
 
@@ -64,6 +67,7 @@ export function runBench(maxRuns: number, progress: (line: string) => void): Ben
       [`(a) store-buffering lost interrupt, EVENT_IDX, write barrier only (BZ-KVT-01), ${buffers} buffers`, { buffers, deviceFence: 'wmb' }],
       [`(b) flag-based suppression, full barrier, ${buffers} buffers`, { buffers, eventIdx: false }],
       [`(b) flag-based suppression, write barrier only, ${buffers} buffers`, { buffers, eventIdx: false, deviceFence: 'wmb' }],
+      [`(c) driver re-check barrier removed (virtqueue_poll), EVENT_IDX, ${buffers} buffers`, { buffers, driverFence: 'wmb' }],
     );
   }
   for (const [scenario, over] of scenarios) {
@@ -74,12 +78,19 @@ export function runBench(maxRuns: number, progress: (line: string) => void): Ben
     });
     progress(`exhaustive ${scenario}: ${r.verdict}, ${r.states} states, ${r.schedules} schedules, ${Math.round(r.ms)} ms${r.counterexample ? `, counterexample of ${r.counterexample.choices} choices` : ''}\n`);
   }
+  const notifications: BenchResults['notifications'] = [];
+  for (const v of VARIANTS.filter((x) => x.kind === 'reference' && x.config.workload === 'net')) {
+    const m = notificationMetrics(v.config, 200, 9);
+    notifications.push({ variant: v.name, ...m });
+    progress(`notifications ${v.name}: ${m.kicksPerBuffer} kicks/buffer, ${m.interruptsPerBuffer} interrupts/buffer, ${Math.round(m.idleHandlerShare * 100)}% idle handler runs\n`);
+  }
   return {
     node: process.version,
     effectsPerSecond: effects / (ms / 1000),
     stepsPerSecond: steps / (ms / 1000),
     workload: { variant: ref.name, runs, effects, steps, ms: Math.round(ms) },
     exhaustive,
+    notifications,
     mutants,
   };
 }

@@ -4,6 +4,7 @@
 import type { Variant } from '../variants/catalogue.ts';
 import { explore, type SchedulerName } from '../explore/explore.ts';
 import { elapsedMs, now } from './clock.ts';
+import { type NotificationMetrics, notificationMetrics } from '../explore/notification-metrics.ts';
 
 export interface ConformRow {
   readonly variant: string;
@@ -16,6 +17,8 @@ export interface ConformRow {
   readonly steps: number | null;
   readonly ms: number;
   readonly ok: boolean;
+  /** Kicks and interrupts per buffer, for variants expected to pass (100 random runs). */
+  readonly notifications: NotificationMetrics | null;
 }
 
 export function conformTable(
@@ -34,10 +37,16 @@ export function conformTable(
       property: c?.violation.property ?? '', summary: c?.violation.summary ?? '',
       // Steps up to and including the violating one (a storm runs on to the budget after it).
       runs: r.runs, steps: c ? (c.result.records[c.violation.at]?.step ?? c.result.steps) + 1 : null, ms: elapsedMs(t), ok: (v.expect === 'pass') === (r.verdict === 'pass'),
+      notifications: v.expect === 'pass' && v.config.workload === 'net' ? notificationMetrics(v.config, 100, opts.seed) : null,
     });
   }
-  const header = ['variant', 'kind', 'expected', 'verdict', 'property', 'runs', 'steps to violation', 'time', ''];
-  const body = rows.map((r) => [r.variant, r.kind, r.expected, r.verdict, r.property || '—', String(r.runs), r.steps === null ? '—' : String(r.steps), `${(r.ms / 1000).toFixed(1)}s`, r.ok ? 'ok' : 'MISMATCH']);
+  const header = ['variant', 'kind', 'expected', 'verdict', 'property', 'runs', 'steps to violation', 'kicks/buf', 'irqs/buf', 'idle handler runs', 'time', ''];
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const body = rows.map((r) => [r.variant, r.kind, r.expected, r.verdict, r.property || '—', String(r.runs), r.steps === null ? '—' : String(r.steps),
+    r.notifications ? `${r.notifications.kicksPerBuffer.toFixed(2)}${r.notifications.spuriousKickShare ? ` (${pct(r.notifications.spuriousKickShare)} spur.)` : ''}` : '—',
+    r.notifications ? `${r.notifications.interruptsPerBuffer.toFixed(2)}${r.notifications.spuriousInterruptShare ? ` (${pct(r.notifications.spuriousInterruptShare)} spur.)` : ''}` : '—',
+    r.notifications ? pct(r.notifications.idleHandlerShare) : '—',
+    `${(r.ms / 1000).toFixed(1)}s`, r.ok ? 'ok' : 'MISMATCH']);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   const ok = rows.every((r) => r.ok);

@@ -1,7 +1,8 @@
 // All oracles, and one pass that decodes a run's records once and feeds every oracle.
 
 import type { KernelRecord } from '../kernel/index.ts';
-import { recordDecoder } from './decode.ts';
+import { EVENT_KINDS, type ProtocolEvent, recordDecoder } from './decode.ts';
+import { RingView } from './ring-view.ts';
 import type { Oracle, OracleContext, OracleRun, Violation } from './types.ts';
 import { quiesceOracle } from './p-quiesce.ts';
 import { isrOracle } from './p-isr.ts';
@@ -15,12 +16,12 @@ export type { Oracle, OracleContext, Violation, OracleProperty } from './types.t
 export { decodeRecords, type ProtocolEvent } from './decode.ts';
 
 export const ORACLES: readonly Oracle[] = [statusOracle, featureOracle, suppressionModeOracle, isrOracle, irqMustOracle, kickMustOracle, wrapOracle, quiesceOracle];
-export { measureNotifications, type NotificationCounts } from './p-notify.ts';
+export { measureNotifications, type NotificationCounts, type NotificationReport } from './p-notify.ts';
 
 /** Every violation the oracles find in `records`, ordered by where it happened. */
 export function checkRecords(records: readonly KernelRecord[], ctx: OracleContext, oracles: readonly Oracle[] = ORACLES): Violation[] {
-  const stream = new OracleStream(ctx, oracles);
-  for (const r of records) stream.push(r);
+  const stream = new OracleStream(ctx, oracles, false);
+  stream.pushAll(records);
   return stream.finish();
 }
 
@@ -31,7 +32,7 @@ export function checkRecords(records: readonly KernelRecord[], ctx: OracleContex
 export class OracleStream {
   private readonly runs: OracleRun[];
   private readonly out: Violation[] = [];
-  private readonly decode: (r: KernelRecord, i: number) => void;
+  private readonly decode: (records: readonly KernelRecord[], base: number) => void;
   private count = 0;
   private last: KernelRecord | undefined;
   /**
@@ -40,9 +41,18 @@ export class OracleStream {
    */
   private readonly pending: KernelRecord[] = [];
 
-  constructor(ctx: OracleContext, oracles: readonly Oracle[] = ORACLES) {
-    const runs = (this.runs = oracles.map((o) => o.start(ctx)));
+  /**
+   * `live`: records arrive as the world makes them (its `onRecord`), so a register read's
+   * result is filled in only when its step ends; false for finished traces (no buffering).
+   */
+  constructor(ctx: OracleContext, oracles: readonly Oracle[] = ORACLES, private readonly live = true) {
+    const rings = new RingView();
+    const runs = (this.runs = oracles.map((o) => o.start(ctx, { rings })));
     const out = this.out;
+    // Dispatch by event kind, each oracle only what it reads: most events are memory
+    // traffic that only the ring oracles look at.
+    const readers: Partial<Record<ProtocolEvent['t'], OracleRun[]>> = {};
+    oracles.forEach((o, i) => { for (const t of o.events ?? EVENT_KINDS) (readers[t] ??= []).push(runs[i]!); });
     this.decode = recordDecoder(ctx, (ev, at) => {
       if (ev.t === 'quiescent' || ev.t === 'budget') {
         for (const r of runs) r.finish(ev, at);
@@ -52,19 +62,35 @@ export class OracleStream {
         out.push({ property: 'P-FAULT', requirements: [], at, summary: `process ${ev.proc} failed: ${ev.message}`, explanation: 'The implementation under test threw; its run ended there.' });
         return;
       }
-      for (let i = 0; i < runs.length; i++) runs[i]!.onEvent(ev, at);
+      if (ev.t === 'note') rings.onNote(ev.name, ev.data);
+      else if (ev.t === 'mem.commit') rings.commit(ev.addr, ev.size, ev.value);
+      const list = readers[ev.t];
+      if (list) for (let i = 0; i < list.length; i++) list[i]!.onEvent(ev, at);
     });
   }
 
   push(r: KernelRecord): void {
+    if (!this.live) {
+      this.decode([r], this.count++);
+      this.last = r;
+      return;
+    }
     const pending = this.pending;
     if (pending.length > 0 && pending[0]!.step !== r.step) this.drain();
     pending.push(r);
     this.last = r;
   }
 
+  /** A finished trace, all at once (no step buffering needed: every result is filled in). */
+  pushAll(records: readonly KernelRecord[]): void {
+    this.decode(records, this.count);
+    this.count += records.length;
+    if (records.length > 0) this.last = records[records.length - 1];
+  }
+
   private drain(): void {
-    for (const r of this.pending) this.decode(r, this.count++);
+    this.decode(this.pending, this.count);
+    this.count += this.pending.length;
     this.pending.length = 0;
   }
 

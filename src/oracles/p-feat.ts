@@ -68,5 +68,6 @@ class FeatRun implements OracleRun {
 export const featureOracle: Oracle = {
   property: 'P-FEAT',
   description: 'feature negotiation follows the statechart (offered, dependencies, frozen, refused when invalid)',
+  events: ['drv.readDeviceFeatures', 'drv.selectDeviceFeatures', 'drv.selectDriverFeatures', 'drv.writeDriverFeatures', 'drv.writeStatus', 'note'],
   start: (ctx) => new FeatRun(ctx.judgeDriver),
 };

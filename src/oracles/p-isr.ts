@@ -85,5 +85,6 @@ class IsrRun implements OracleRun {
 export const isrOracle: Oracle = {
   property: 'P-ISR',
   description: 'line level = InterruptStatus ≠ 0; status bit before line; ACK clears only the written bits',
+  events: ['drv.ack', 'drv.readIsr', 'irq.set', 'note', 'step'],
   start: (ctx) => new IsrRun(ctx),
 };

@@ -17,10 +17,10 @@
 
 import { VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_USED_F_NO_NOTIFY } from '../../spec/facts/split-ring-layout.ts';
 import { vringNeedEvent } from '../../spec/formulas.ts';
-import type { Oracle, OracleContext, OracleRun, Violation } from './types.ts';
+import type { Oracle, OracleContext, OracleRun, SharedViews, Violation } from './types.ts';
 import { type ProtocolEvent, type Side, decodeRecords } from './decode.ts';
 import type { KernelRecord } from '../kernel/index.ts';
-import { type QueueRings, type RingField, RingView } from './ring-view.ts';
+import { type QueueRings, type RingField, RingView, queueChange } from './ring-view.ts';
 
 interface Direction {
   readonly property: 'P-IRQ-MUST' | 'P-KICK-MUST';
@@ -46,7 +46,7 @@ const AVAILABLE_BUFFERS: Direction = {
   flagBit: VIRTQ_USED_F_NO_NOTIFY, eventRule: ['NOTIF-DRV-6'], ignoredFlagRule: [], flagRule: ['NOTIF-DRV-5'], notification: 'kick', judgesDriver: true,
 };
 
-/** Counts for the evidence: notifications sent, and those that carried nothing new. */
+/** Counts for the evidence: notifications sent, and those that carried nothing new (spurious at the sender). */
 export interface NotificationCounts {
   readonly sent: number;
   readonly spurious: number;
@@ -73,13 +73,12 @@ class QueueState {
 
 class NotifyRun implements OracleRun {
   readonly violations: Violation[] = [];
-  private readonly rings = new RingView();
   private readonly state = new Map<number, QueueState>();
   sent = 0;
   spurious = 0;
   published = 0;
 
-  constructor(private readonly dir: Direction, private readonly judge: boolean) {}
+  constructor(private readonly dir: Direction, private readonly judge: boolean, private readonly rings: RingView) {}
 
   private fieldName(eventIdx: boolean): string {
     return FIELD_NAMES[eventIdx ? this.dir.eventField : this.dir.flagField];
@@ -107,11 +106,21 @@ class NotifyRun implements OracleRun {
     st.owed = undefined;
   }
 
+  /** A notification for `queues` (one kick; or one interrupt that serves them all): spurious when none had anything new. */
+  private notify(queues: Iterable<number>): void {
+    let news = false;
+    for (const q of queues) {
+      const st = this.state.get(q);
+      if (st && (st.published !== st.publishedAtLastNotification || st.owed)) news = true;
+      this.pay(q);
+    }
+    this.sent++;
+    if (!news) this.spurious++;
+  }
+
   private pay(q: number): void {
     const st = this.state.get(q);
     if (!st) return;
-    this.sent++;
-    if (st.published === st.publishedAtLastNotification && !st.owed) this.spurious++;
     st.publishedAtLastNotification = st.published;
     st.owed = undefined;
     st.checked = st.published; // a notification covers everything published so far
@@ -132,7 +141,6 @@ class NotifyRun implements OracleRun {
         return;
       }
       case 'mem.commit': {
-        this.rings.commit(ev.addr, ev.size, ev.value);
         const f = this.rings.field(ev.addr, ev.size);
         if (!f || f.field !== this.dir.published) return;
         const st = this.state.get(f.q);
@@ -157,16 +165,16 @@ class NotifyRun implements OracleRun {
         return;
       }
       case 'drv.kick':
-        if (this.dir.notification === 'kick') this.pay(ev.queue);
+        if (this.dir.notification === 'kick') this.notify([ev.queue]);
         return;
       case 'note':
-        if (ev.name === 'drv.kick' && this.dir.notification === 'kick') this.pay(Number(ev.data.q));
+        if (ev.name === 'drv.kick' && this.dir.notification === 'kick') this.notify([Number(ev.data.q)]);
         else if (ev.name === 'dev.isr' && this.dir.notification === 'interrupt' && (Number(ev.data.set) & 1)) {
           // Classic virtio-mmio: one VRING bit and one line for every queue — the driver scans
           // them all (MMIO-DRV-16), so one used-buffer notification serves every queue.
-          for (const q of this.state.keys()) this.pay(q);
+          this.notify([...this.state.keys()]);
         } else {
-          const change = this.rings.onNote(ev.name, ev.data);
+          const change = queueChange(ev.name, ev.data);
           if (change?.kind === 'ready') this.state.set(change.q, new QueueState());
           else if (change?.kind === 'unready') this.state.delete(change.q);
           else if (change?.kind === 'reset') this.state.clear();
@@ -200,20 +208,42 @@ class NotifyRun implements OracleRun {
 export const irqMustOracle: Oracle = {
   property: 'P-IRQ-MUST',
   description: 'the device interrupts whenever used_event (EVENT_IDX) or avail.flags says it must, for what it read',
-  start: (ctx: OracleContext) => new NotifyRun(USED_BUFFERS, ctx.judgeDriver),
+  events: ['drv.kick', 'mem.commit', 'mem.load', 'mem.store', 'note'],
+  start: (ctx: OracleContext, shared: SharedViews) => new NotifyRun(USED_BUFFERS, ctx.judgeDriver, shared.rings),
 };
 
 export const kickMustOracle: Oracle = {
   property: 'P-KICK-MUST',
   description: 'the driver kicks whenever avail_event (EVENT_IDX) or used.flags says it must, for what it read',
-  start: (ctx: OracleContext) => new NotifyRun(AVAILABLE_BUFFERS, ctx.judgeDriver),
+  events: ['drv.kick', 'mem.commit', 'mem.load', 'mem.store', 'note'],
+  start: (ctx: OracleContext, shared: SharedViews) => new NotifyRun(AVAILABLE_BUFFERS, ctx.judgeDriver, shared.rings),
 };
 
-/** Notifications sent and spurious ones in a run, both directions: metrics for the evidence and the bench. */
-export function measureNotifications(records: readonly KernelRecord[], ctx: OracleContext): { interrupts: NotificationCounts; kicks: NotificationCounts } {
-  const irq = new NotifyRun(USED_BUFFERS, true);
-  const kick = new NotifyRun(AVAILABLE_BUFFERS, true);
-  decodeRecords(records, ctx, (ev, at) => { irq.onEvent(ev, at); kick.onEvent(ev, at); });
+/** What a run cost in notifications, both directions: metrics for the evidence and the bench. */
+export interface NotificationReport {
+  readonly interrupts: NotificationCounts;
+  readonly kicks: NotificationCounts;
+  /** Interrupt handler runs, and those that found no used buffer to process (IRQ_NONE: the driver had polled them already). */
+  readonly handlerRuns: number;
+  readonly idleHandlerRuns: number;
+}
+
+export function measureNotifications(records: readonly KernelRecord[], ctx: OracleContext): NotificationReport {
+  const rings = new RingView();
+  const irq = new NotifyRun(USED_BUFFERS, true, rings);
+  const kick = new NotifyRun(AVAILABLE_BUFFERS, true, rings);
+  let handlerRuns = 0;
+  let idleHandlerRuns = 0;
+  decodeRecords(records, ctx, (ev, at) => {
+    if (ev.t === 'note') rings.onNote(ev.name, ev.data);
+    else if (ev.t === 'mem.commit') rings.commit(ev.addr, ev.size, ev.value);
+    irq.onEvent(ev, at);
+    kick.onEvent(ev, at);
+    if (ev.t === 'note' && ev.name === 'drv.irqHandled') {
+      handlerRuns++;
+      if (ev.data.handled !== true) idleHandlerRuns++;
+    }
+  });
   const counts = (r: NotifyRun): NotificationCounts => ({ sent: r.sent, spurious: r.spurious, published: r.published });
-  return { interrupts: counts(irq), kicks: counts(kick) };
+  return { interrupts: counts(irq), kicks: counts(kick), handlerRuns, idleHandlerRuns };
 }

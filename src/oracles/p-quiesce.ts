@@ -120,5 +120,6 @@ class QuiesceRun implements OracleRun {
 export const quiesceOracle: Oracle = {
   property: 'P-QUIESCE',
   description: 'at quiescence no used entry is unconsumed and no available buffer with work is untaken',
+  events: ['drv.kick', 'irq.set', 'mem.commit', 'note'],
   start: (ctx) => new QuiesceRun(ctx),
 };

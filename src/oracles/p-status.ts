@@ -107,6 +107,7 @@ class StatusRun implements OracleRun {
 export const statusOracle: Oracle = {
   property: 'P-STATUS',
   description: 'device status follows the statechart for the driver and the device role',
+  events: ['drv.kick', 'drv.queueSetup', 'drv.readStatus', 'drv.writeConfig', 'drv.writeDriverFeatures', 'drv.writeStatus', 'note'],
   start: (ctx) => new StatusRun(ctx.mmioVersion, ctx.judgeDriver),
 };
 

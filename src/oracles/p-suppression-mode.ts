@@ -7,14 +7,13 @@
 //  - with it, avail.flags (NOTIF-DRV-2) and used.flags (NOTIF-DEV-6) stay 0.
 // A device that computes its mode from the wrong bits (BZ-KVT-04) shows up here first.
 
-import type { Oracle, OracleContext, OracleRun, Violation } from './types.ts';
+import type { Oracle, OracleContext, OracleRun, SharedViews, Violation } from './types.ts';
 import type { ProtocolEvent } from './decode.ts';
-import { RingView } from './ring-view.ts';
+import type { RingView } from './ring-view.ts';
 
 class SuppressionModeRun implements OracleRun {
   readonly violations: Violation[] = [];
-  private readonly rings = new RingView();
-  constructor(private readonly judgeDriver: boolean) {}
+  constructor(private readonly judgeDriver: boolean, private readonly rings: RingView) {}
 
   private report(driver: boolean, requirements: string[], at: number, summary: string, why: string): void {
     if (this.violations.length >= 8 || (driver && !this.judgeDriver)) return;
@@ -24,16 +23,12 @@ class SuppressionModeRun implements OracleRun {
 
   onEvent(ev: ProtocolEvent, at: number): void {
     switch (ev.t) {
-      case 'note':
-        this.rings.onNote(ev.name, ev.data);
-        return;
       case 'mem.commit': {
         const guard = this.rings.guards.get(ev.addr);
         if (guard && ev.value !== guard.value) {
           this.report(false, ['NOTIF-DEV-1'], at, `guard bytes at vq${guard.q} ${guard.field} overwritten with ${ev.value}`,
             `without EVENT_IDX no one writes ${guard.field}; the driver left ${guard.value} there and it changed`);
         }
-        this.rings.commit(ev.addr, ev.size, ev.value);
         return;
       }
       case 'mem.load': {
@@ -67,5 +62,6 @@ class SuppressionModeRun implements OracleRun {
 export const suppressionModeOracle: Oracle = {
   property: 'P-FEAT',
   description: 'each side uses exactly the suppression fields of the negotiated mode, on every queue (guard bytes without EVENT_IDX)',
-  start: (ctx: OracleContext) => new SuppressionModeRun(ctx.judgeDriver),
+  events: ['mem.commit', 'mem.load', 'mem.store'],
+  start: (ctx: OracleContext, shared: SharedViews) => new SuppressionModeRun(ctx.judgeDriver, shared.rings),
 };

@@ -8,9 +8,9 @@
 //  - the driver never makes more than a ring available beyond what it consumed, and never
 //    moves avail.idx backwards (§2.7.6.1: the driver MUST NOT decrement avail idx).
 
-import type { Oracle, OracleContext, OracleRun, Violation } from './types.ts';
+import type { Oracle, OracleContext, OracleRun, SharedViews, Violation } from './types.ts';
 import type { ProtocolEvent } from './decode.ts';
-import { type QueueRings, RingView } from './ring-view.ts';
+import { type QueueRings, type RingView, queueChange } from './ring-view.ts';
 
 const RING_RULES = ['§2.7.6.1', '§2.7.13.3'];
 
@@ -24,9 +24,8 @@ class WrapQueue {
 
 class WrapRun implements OracleRun {
   readonly violations: Violation[] = [];
-  private readonly rings = new RingView();
   private readonly queues = new Map<number, WrapQueue>();
-  constructor(private readonly judgeDriver: boolean) {}
+  constructor(private readonly judgeDriver: boolean, private readonly rings: RingView) {}
 
   private report(driver: boolean, at: number, summary: string, explanation: string): void {
     if (this.violations.length >= 8 || (driver && !this.judgeDriver)) return;
@@ -92,7 +91,7 @@ class WrapRun implements OracleRun {
           const w = this.queues.get(Number(d.q));
           if (w) w.driverLastUsed = Number(d.lastUsed);
         } else {
-          const change = this.rings.onNote(ev.name, d);
+          const change = queueChange(ev.name, d);
           if (change?.kind === 'ready') this.queues.set(change.q, new WrapQueue());
           else if (change?.kind === 'unready') this.queues.delete(change.q);
           else if (change?.kind === 'reset') this.queues.clear();
@@ -110,5 +109,6 @@ class WrapRun implements OracleRun {
 export const wrapOracle: Oracle = {
   property: 'P-WRAP',
   description: 'ring indices move modulo 2^width, one entry at a time, never more than a ring ahead; the device never loops over a corrupt avail.idx',
-  start: (ctx: OracleContext) => new WrapRun(ctx.judgeDriver),
+  events: ['mem.load', 'mem.store', 'note'],
+  start: (ctx: OracleContext, shared: SharedViews) => new WrapRun(ctx.judgeDriver, shared.rings),
 };

@@ -19,6 +19,17 @@ export interface QueueRings {
   readonly addr: Readonly<Record<RingField, number>>;
 }
 
+/** What a note does to the set of ready queues (for oracles keeping per-queue state). */
+export function queueChange(name: string, d: NoteData): { readonly kind: 'ready' | 'unready'; readonly q: number } | { readonly kind: 'reset' } | undefined {
+  if (name === 'dev.queueReady') return { kind: d.ready === true ? 'ready' : 'unready', q: Number(d.q) };
+  if (name === 'dev.reset') return { kind: 'reset' };
+  return undefined;
+}
+
+/**
+ * One per oracle stream, shared by the oracles that need it (`SharedViews`): the stream
+ * feeds it every note and commit before the oracles see the event.
+ */
 export class RingView {
   /** VIRTIO_F_EVENT_IDX as negotiated (FEATURES_OK accepted with the bit set). */
   eventIdx = false;
@@ -30,17 +41,17 @@ export class RingView {
   /** Guard values the driver harness planted in fields the negotiated mode leaves unused. */
   readonly guards = new Map<number, { readonly q: number; readonly field: string; readonly value: number }>();
 
-  /** Feed a note; returns what changed (queue ready/unready, reset) for the caller's own state. */
-  onNote(name: string, d: NoteData): { readonly kind: 'ready' | 'unready'; readonly q: number } | { readonly kind: 'reset' } | undefined {
+  /** Feed a note (the stream does, before the oracles see it). */
+  onNote(name: string, d: NoteData): void {
     switch (name) {
       case 'dev.featuresOk': // FEATURES_OK accepted (§3.1.1 step 5–6)
       case 'dev.features': // a legacy device: the driver's write is in force at once
         if (name === 'dev.features' || d.accepted === true) this.eventIdx = ((Number(d.lo ?? 0) >>> VIRTIO_F.EVENT_IDX) & 1) === 1;
-        return undefined;
+        return;
       case 'dev.queueReady': {
         const q = Number(d.q);
         this.drop(q);
-        if (d.ready !== true) return { kind: 'unready', q };
+        if (d.ready !== true) return;
         const num = Number(d.num);
         const width = d.width === undefined ? 16 : Number(d.width);
         const avail = Number(d.avail);
@@ -51,19 +62,19 @@ export class RingView {
         };
         this.queues.set(q, { q, num, width, mask: (1 << width) - 1, addr });
         for (const [field, a] of Object.entries(addr) as [RingField, number][]) this.fields.set(a, { q, field });
-        return { kind: 'ready', q };
+        return;
       }
       case 'drv.guard':
         this.guards.set(Number(d.addr), { q: Number(d.q), field: String(d.field), value: Number(d.value) });
         this.committed.set(Number(d.addr), Number(d.value));
-        return undefined;
+        return;
       case 'dev.reset':
         for (const q of [...this.queues.keys()]) this.drop(q);
         this.guards.clear();
         this.committed.clear();
-        return { kind: 'reset' };
+        return;
       default:
-        return undefined;
+        return;
     }
   }
 

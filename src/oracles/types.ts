@@ -3,6 +3,7 @@
 
 import type { PropertyId } from '../../spec/requirements/types.ts';
 import type { ProtocolEvent } from './decode.ts';
+import type { RingView } from './ring-view.ts';
 
 export type OracleProperty = PropertyId | 'P-FAULT';
 
@@ -36,8 +37,15 @@ export interface OracleRun {
   readonly violations: Violation[];
 }
 
+/** Views of the run that several oracles read, built once per stream (fed before the oracles). */
+export interface SharedViews {
+  readonly rings: RingView;
+}
+
 export interface Oracle {
   readonly property: OracleProperty;
   readonly description: string;
-  start(ctx: OracleContext): OracleRun;
+  /** The event kinds it reads; the checker passes it no others (its inner loop). All, when absent. */
+  readonly events?: readonly ProtocolEvent['t'][];
+  start(ctx: OracleContext, shared: SharedViews): OracleRun;
 }
