@@ -47,8 +47,19 @@ describe('exhaustive exploration of the notification litmus (2-bit indices, TSO)
     expect(exploreExhaustive(notifyLitmusTarget({ ...config, memoryModel: 'sc' })).verdict).toBe('verified');
   });
 
+  it('one buffered store per CPU is enough for both races (TSO store buffers of depth 1 and 2)', () => {
+    for (const storeBufferDepth of [1, 2]) {
+      expect(exploreExhaustive(notifyLitmusTarget(litmus({ storeBufferDepth }))).verdict).toBe('verified');
+      for (const broken of [{ deviceFence: 'wmb' as const }, { driverFence: 'wmb' as const }]) {
+        const r = exploreExhaustive(notifyLitmusTarget(litmus({ storeBufferDepth, ...broken })));
+        expect(r.verdict).toBe('violated');
+        expect(r.counterexample!.violation.summary).toMatch(/^lost interrupt/);
+      }
+    }
+  });
+
   it('the partial-order reduction loses nothing: same verdicts and end states as the unreduced search', () => {
-    for (const config of [litmus({}), litmus({ eventIdx: false }), litmus({ buffers: 1, deviceFence: 'wmb' })]) {
+    for (const config of [litmus({}), litmus({ eventIdx: false }), litmus({ storeBufferDepth: 1 }), litmus({ buffers: 1, deviceFence: 'wmb' })]) {
       const target = notifyLitmusTarget(config);
       const reduced = new Set<string>();
       const full = new Set<string>();

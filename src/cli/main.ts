@@ -115,18 +115,23 @@ program.command('litmus')
   .addOption(new Option('--device-fence <kind>', 'barrier between used.idx store and used_event load (wmb = BZ-KVT-01)').choices(['full', 'wmb']).default('full'))
   .addOption(new Option('--driver-fence <kind>', 'barrier between the used_event store and the used.idx re-check (wmb = barrier removed)').choices(['full', 'wmb']).default('full'))
   .addOption(new Option('--memory <model>', 'memory model').choices(['sc', 'tso']).default('tso'))
+  .option('--buffer-depth <n>', 'TSO store-buffer depth per CPU (default unbounded)', int('--buffer-depth', 1))
   .option('--max-states <n>', 'stop after this many distinct states (verdict "bounded")', int('--max-states', 1), 200_000)
   .option('--replay <path>', 'run one recorded path (as printed by a counterexample) instead of exploring')
   .option('--json', 'machine-readable verdict')
-  .action((o: { buffers: number; width: number; queueSize: number; flags?: boolean; deviceFence: 'full' | 'wmb'; driverFence: 'full' | 'wmb'; memory: 'sc' | 'tso'; maxStates: number; replay?: string; json?: boolean }) => {
-    const config = { ...NOTIFY_LITMUS_DEFAULTS, buffers: o.buffers, indexWidth: o.width, queueSize: o.queueSize, eventIdx: !o.flags, deviceFence: o.deviceFence, driverFence: o.driverFence, memoryModel: o.memory };
+  .action((o: { buffers: number; width: number; queueSize: number; flags?: boolean; deviceFence: 'full' | 'wmb'; driverFence: 'full' | 'wmb'; memory: 'sc' | 'tso'; bufferDepth?: number; maxStates: number; replay?: string; json?: boolean }) => {
+    const config = {
+      ...NOTIFY_LITMUS_DEFAULTS, buffers: o.buffers, indexWidth: o.width, queueSize: o.queueSize, eventIdx: !o.flags,
+      deviceFence: o.deviceFence, driverFence: o.driverFence, memoryModel: o.memory,
+      ...(o.bufferDepth !== undefined ? { storeBufferDepth: o.bufferDepth } : {}),
+    };
     if (config.queueSize > 1 << config.indexWidth) throw new UsageError(`--queue-size ${config.queueSize} does not fit ${config.indexWidth}-bit ring indices`);
     if (Math.min(config.buffers, config.queueSize) >= 1 << config.indexWidth) {
       throw new UsageError(`${Math.min(config.buffers, config.queueSize)} buffers in flight cannot be told from none with ${config.indexWidth}-bit ring indices: use fewer buffers or a wider index`);
     }
     const target = notifyLitmusTarget(config);
     const r = o.replay !== undefined ? replayTarget(target, o.replay === '-' ? [] : decodePath(o.replay)) : exploreExhaustive(target, { maxStates: o.maxStates }, now);
-    const args = `--buffers ${o.buffers} --width ${o.width} --queue-size ${o.queueSize}${o.flags ? ' --flags' : ''} --device-fence ${o.deviceFence} --driver-fence ${o.driverFence} --memory ${o.memory}`;
+    const args = `--buffers ${o.buffers} --width ${o.width} --queue-size ${o.queueSize}${o.flags ? ' --flags' : ''} --device-fence ${o.deviceFence} --driver-fence ${o.driverFence} --memory ${o.memory}${o.bufferDepth !== undefined ? ` --buffer-depth ${o.bufferDepth}` : ''}`;
     process.stdout.write(o.json ? `${JSON.stringify(exhaustiveJson('notify-litmus', r))}\n` : `${renderExhaustive('notify-litmus', r, (path) => `npx virtio-conform litmus ${args} --replay ${path || '-'}`)}\n`);
     process.exitCode = r.verdict === 'violated' ? 1 : 0;
   });

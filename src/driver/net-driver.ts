@@ -227,6 +227,18 @@ export class NetDriver {
     }
     yield note('drv.txPacket', { q: tx.index, seq });
     yield* this.kick(tx);
+    yield* this.checkSqFullAndDisable(tx, cpu);
     this.txLock.release();
+  }
+
+  /**
+   * `check_sq_full_and_disable` (napi_tx): with the ring full the queue stops, and
+   * callbacks are re-armed with `virtqueue_enable_cb_delayed`; if enough were used already,
+   * tx NAPI is scheduled to reclaim them now rather than waiting for an interrupt.
+   */
+  private *checkSqFullAndDisable(tx: Vring, cpu: number): Process {
+    if (tx.numFree > 0) return;
+    yield note('drv.txQueueFull', { q: tx.index });
+    if (!(yield* tx.enableCbDelayed())) yield* this.napi.schedule(this.txNapi, tx, cpu);
   }
 }

@@ -162,6 +162,29 @@ export class Vring {
   }
 
   /**
+   * `virtqueue_enable_cb_delayed_split`: re-enable callbacks but ask to be told only after
+   * 3/4 of the outstanding buffers are used (used_event = last_used + bufs), then check —
+   * after a full barrier (virtio_store_mb), for the reason `poll` has one — whether that
+   * many are used already: false means "more got used, poll instead of waiting".
+   */
+  *enableCbDelayed(): Process<boolean> {
+    const { num, avail, used } = this.layout;
+    const q = this.index;
+    this.eventTriggered = false;
+    if (this.availFlagsShadow & VIRTQ_AVAIL_F_NO_INTERRUPT) {
+      this.availFlagsShadow &= ~VIRTQ_AVAIL_F_NO_INTERRUPT;
+      if (!this.eventIdx) yield store(splitRing.availFlags(avail), 2, this.availFlagsShadow, this.sites.store_avail_flags);
+    }
+    const bufs = Math.floor((((this.availIdxShadow - this.lastUsedIdx) & this.mask) * 3) / 4); // "TODO: tune this threshold"
+    const usedEvent = (this.lastUsedIdx + bufs) & this.mask;
+    yield store(splitRing.usedEvent(avail, num), 2, usedEvent, this.sites.store_used_event);
+    yield fence(this.pollFence, this.sites.mb_after_used_event);
+    const usedIdx = yield load(splitRing.usedIdx(used), 2, this.sites.load_used_idx);
+    yield note('drv.enableCbDelayed', { q, usedEvent });
+    return ((usedIdx - this.lastUsedIdx) & this.mask) <= bufs;
+  }
+
+  /**
    * `virtqueue_poll`: the full barrier orders the used_event store before the used.idx load
    * (NOTIF-DRV-9); without it the driver can miss an entry the device published while it
    * read the old used_event and so did not interrupt.

@@ -137,7 +137,9 @@ export function localStep(world: World, codes: Int32Array, n: number): number {
       continue;
     }
     if (!tso || (p.interrupts !== undefined && p.frames.length === 1)) continue; // an interrupt could enter before it
-    if (e.kind === 'store') return i; // into its own buffer: invisible until its flush, a separate choice
+    // Into its own buffer: invisible until its flush, a separate choice — unless the buffer is
+    // full and the store first makes its oldest entry visible.
+    if (e.kind === 'store' && p.buffer.length < (world.options.storeBufferDepth ?? Infinity)) return i;
     if (e.kind === 'load' && p.buffer.covers(e.addr, e.size)) return i; // forwarded: memory is not read
   }
   return -1;

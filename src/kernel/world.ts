@@ -38,6 +38,11 @@ export interface WorldOptions {
   readonly memoryModel: MemoryModelName;
   readonly source: ChoiceSource;
   readonly maxSteps: number;
+  /**
+   * TSO store-buffer depth: a store into a full buffer first makes the oldest entry visible
+   * (the core stalls until one drains). Unbounded when absent; litmus searches use 1–2.
+   */
+  readonly storeBufferDepth?: number;
   /** Called for every record; the default keeps them all in `trace`. */
   readonly onRecord?: (r: KernelRecord) => void;
 }
@@ -86,10 +91,12 @@ export class World {
   /** Enabled choices of the current step: up to three per process (step, flush, interrupt). */
   private codes = new Int32Array(0);
   private readonly tso: boolean;
+  private readonly depth: number;
   private readonly record: (r: KernelRecord) => void;
 
   constructor(readonly options: WorldOptions) {
     this.tso = options.memoryModel === 'tso';
+    this.depth = options.storeBufferDepth ?? Infinity;
     const trace = this.trace;
     this.record = options.onRecord ?? trace.push.bind(trace);
   }
@@ -186,8 +193,10 @@ export class World {
         result = this.tso ? p.buffer.forward(memory, e.addr, e.size) : memory.read(e.addr, e.size);
         break;
       case 'store':
-        if (this.tso) p.buffer.push(e.addr, e.size, e.value);
-        else memory.write(e.addr, e.size, e.value);
+        if (this.tso) {
+          if (p.buffer.length >= this.depth) this.flush(p); // a full buffer drains its oldest entry first
+          p.buffer.push(e.addr, e.size, e.value);
+        } else memory.write(e.addr, e.size, e.value);
         break;
       case 'rmw': {
         this.drain(p); // a locked instruction drains the store buffer (x86)

@@ -56,8 +56,8 @@ export const EVENT_KINDS: readonly ProtocolEvent['t'][] = [
 
 /**
  * Calls `emit` for the protocol events of each record, in order; a `step` event marks
- * each boundary between kernel steps (invariants that hold between atomic steps are
- * checked there). The frequent events (`step`, `mem.*`, `note`) are scratch objects
+ * the boundary after each kernel step that did more than memory traffic (invariants that
+ * hold between atomic steps are checked there). The frequent events (`step`, `mem.*`, `note`) are scratch objects
  * reused between calls: an oracle copies what it keeps.
  */
 export function decodeRecords(
@@ -79,6 +79,7 @@ export function recordDecoder(
 ): (records: readonly KernelRecord[], base: number) => void {
   let queueSel = 0;
   let step = -1;
+  let control = false;
   const stepEv = { t: 'step' as const, step: 0 };
   const commit = { t: 'mem.commit' as const, addr: 0, size: 0, value: 0 };
   const noteEv: { t: 'note'; name: string; data: NoteData } = { t: 'note', name: '', data: {} };
@@ -96,9 +97,13 @@ export function recordDecoder(
       const r = records[k]!;
       const i = base + k;
       if (r.step !== step) {
-        if (step >= 0) { stepEv.step = step; emit(stepEv, i); }
+        // Only after steps that did more than memory traffic: nothing a step-boundary
+        // invariant reads (lines, InterruptStatus, registers) changes in the others.
+        if (step >= 0 && control) { stepEv.step = step; emit(stepEv, i); }
         step = r.step;
+        control = false;
       }
+      if (r.kind !== 'flush' && (r.kind !== 'effect' || (r.effect.kind !== 'load' && r.effect.kind !== 'store' && r.effect.kind !== 'fence'))) control = true;
       switch (r.kind) {
         case 'effect': {
           const e = r.effect;

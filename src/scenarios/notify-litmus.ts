@@ -24,6 +24,8 @@ export interface NotifyLitmusConfig {
   /** EVENT_IDX suppression (used_event / avail_event) or the flags (NO_INTERRUPT / NO_NOTIFY). */
   readonly eventIdx: boolean;
   readonly memoryModel: 'sc' | 'tso';
+  /** TSO store-buffer depth per CPU (undefined = unbounded). */
+  readonly storeBufferDepth?: number;
   /** Buffers the driver makes available, one at a time. */
   readonly buffers: number;
   /** Ring size; also bounds the buffers in flight. */
@@ -58,6 +60,7 @@ export class NotifyLitmus {
     const bus = new MmioBus();
     this.world = new World({
       memory: this.memory, bus, memoryModel: config.memoryModel, source, maxSteps: config.maxSteps,
+      ...(config.storeBufferDepth !== undefined ? { storeBufferDepth: config.storeBufferDepth } : {}),
       ...(record ? {} : { onRecord: () => {} }),
     });
     this.irq = new InterruptController(this.world, 1, 1);
