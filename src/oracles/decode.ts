@@ -103,10 +103,10 @@ export function recordDecoder(
         step = r.step;
         control = false;
       }
-      if (r.kind !== 'flush' && (r.kind !== 'effect' || (r.effect.kind !== 'load' && r.effect.kind !== 'store' && r.effect.kind !== 'fence'))) control = true;
       switch (r.kind) {
         case 'effect': {
           const e = r.effect;
+          if (e.kind !== 'load' && e.kind !== 'store' && e.kind !== 'fence') control = true;
           switch (e.kind) {
             case 'load':
               if (e.size === 2 && r.result !== undefined) emitAccess('mem.load', e.site, e.addr, e.size, r.result, i);
@@ -145,6 +145,9 @@ export function recordDecoder(
         }
         case 'flush':
           if (opts.buffered) emitCommit(r.addr, r.size, r.value, i);
+          break;
+        case 'irqEnter': case 'irqExit': case 'exit':
+          control = true;
           break;
         case 'quiescent':
           stepEv.step = step;
