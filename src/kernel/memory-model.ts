@@ -36,17 +36,6 @@ export class StoreBuffer {
     return e;
   }
 
-  /** A load of exactly [addr, addr+size) is served whole by the buffer (its newest overlapping store matches it). */
-  covers(addr: number, size: AccessSize): boolean {
-    const entries = this.entries;
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const e = entries[i]!;
-      if (e.addr === addr && e.size === size) return true;
-      if (e.addr < addr + size && addr < e.addr + e.size) return false;
-    }
-    return false;
-  }
-
   /** A load sees its own buffered stores (store forwarding), newest first. */
   forward(memory: Memory, addr: number, size: AccessSize): number {
     const entries = this.entries;

@@ -270,7 +270,9 @@ export class World {
           continue;
         }
         if (e.kind === 'checkpoint') {
+          // The site counts: two checkpoints with equal live values can lead on to different code.
           let h = 0x2f1c;
+          for (let c = 0; c < e.site.length; c++) h = Math.imul(h ^ e.site.charCodeAt(c), 0x01000193);
           for (const x of e.live) h = (Math.imul(h ^ x, 0x01000193) + 1) | 0;
           frame.history = h; // resumed below with 0, as after a note
           v = 0;

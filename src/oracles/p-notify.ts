@@ -7,8 +7,12 @@
 //
 // What is judged is the decision against what the publisher actually read — a stale read
 // that a missing barrier allows is P-QUIESCE's to catch, not this property's:
-//  - a decision that said "notify" must be paid (an interrupt raised / a kick written)
-//    before the publisher decides again on that queue, and by the end of the run;
+//  - a decision that said "notify" must be paid (an interrupt raised / a kick written). The
+//    device must pay before it decides again on that queue (QEMU's virtio_notify checks and
+//    raises in one go under the BQL; deciding again first means the first verdict was
+//    dropped). The driver only by the end of the run — any later kick pays: Linux
+//    virtio-blk calls kick_prepare under the vq lock and notifies after unlocking, and
+//    another CPU may add and (rightly) decide "no kick" in between;
 //  - publications never followed by a decision (the publisher did not read the field the
 //    negotiated mode uses) are judged against the field's value at the moment each became
 //    visible: if that asked for a notification and none followed, the rule was broken.
@@ -35,15 +39,17 @@ interface Direction {
   readonly flagRule: readonly string[];
   readonly notification: 'interrupt' | 'kick';
   readonly judgesDriver: boolean;
+  /** A "notify" verdict must be paid before the publisher's next decision on the queue (else: by the end). */
+  readonly payBeforeNextDecision: boolean;
 }
 
 const USED_BUFFERS: Direction = {
   property: 'P-IRQ-MUST', publisher: 'dev', published: 'usedIdx', eventField: 'usedEvent', flagField: 'availFlags',
-  flagBit: VIRTQ_AVAIL_F_NO_INTERRUPT, eventRule: ['NOTIF-DEV-4'], ignoredFlagRule: ['NOTIF-DEV-3'], flagRule: ['NOTIF-DEV-2'], notification: 'interrupt', judgesDriver: false,
+  flagBit: VIRTQ_AVAIL_F_NO_INTERRUPT, eventRule: ['NOTIF-DEV-4'], ignoredFlagRule: ['NOTIF-DEV-3'], flagRule: ['NOTIF-DEV-2'], notification: 'interrupt', judgesDriver: false, payBeforeNextDecision: true,
 };
 const AVAILABLE_BUFFERS: Direction = {
   property: 'P-KICK-MUST', publisher: 'drv', published: 'availIdx', eventField: 'availEvent', flagField: 'usedFlags',
-  flagBit: VIRTQ_USED_F_NO_NOTIFY, eventRule: ['NOTIF-DRV-6'], ignoredFlagRule: [], flagRule: ['NOTIF-DRV-5'], notification: 'kick', judgesDriver: true,
+  flagBit: VIRTQ_USED_F_NO_NOTIFY, eventRule: ['NOTIF-DRV-6'], ignoredFlagRule: [], flagRule: ['NOTIF-DRV-5'], notification: 'kick', judgesDriver: true, payBeforeNextDecision: false,
 };
 
 /** Counts for the evidence: notifications sent, and those that carried nothing new (spurious at the sender). */
@@ -58,7 +64,15 @@ const FIELD_NAMES: Record<RingField, string> = {
   availFlags: 'avail.flags', availIdx: 'avail.idx', usedEvent: 'used_event', usedFlags: 'used.flags', usedIdx: 'used.idx', availEvent: 'avail_event',
 };
 
-interface Publication { readonly old: number; readonly idx: number; readonly at: number; field: number | undefined }
+interface Publication {
+  readonly old: number;
+  readonly idx: number;
+  readonly at: number;
+  /** The other side's field when this publication became visible. */
+  field: number | undefined;
+  /** Under EVENT_IDX the publisher read the flags instead of the event field (NOTIF-DEV-3). */
+  readFlags: boolean;
+}
 
 class QueueState {
   /** Index up to which the publisher last decided (or was covered by a notification). */
@@ -89,10 +103,10 @@ class NotifyRun implements OracleRun {
     return this.rings.eventIdx ? vringNeedEvent(value, idx, old, rings.width) : (value & this.dir.flagBit) === 0;
   }
 
-  private report(at: number, summary: string, explanation: string, undecided = false): void {
+  private report(at: number, summary: string, explanation: string, wentByFlags = false): void {
     if (this.violations.length >= 8 || (this.dir.judgesDriver && !this.judge)) return;
     const d = this.dir;
-    const requirements = !this.rings.eventIdx ? d.flagRule : undecided ? [...d.eventRule, ...d.ignoredFlagRule] : d.eventRule;
+    const requirements = !this.rings.eventIdx ? d.flagRule : wentByFlags ? [...d.eventRule, ...d.ignoredFlagRule] : d.eventRule;
     this.violations.push({ property: d.property, requirements, at, summary, explanation });
   }
 
@@ -135,7 +149,7 @@ class NotifyRun implements OracleRun {
         if (!f || f.field !== this.dir.published) return;
         const st = this.state.get(f.q);
         if (!st) return;
-        st.undecided.push({ old: st.published, idx: ev.value, at, field: undefined });
+        st.undecided.push({ old: st.published, idx: ev.value, at, field: undefined, readFlags: false });
         this.published += (ev.value - st.published) & this.rings.queues.get(f.q)!.mask;
         st.published = ev.value;
         return;
@@ -154,12 +168,17 @@ class NotifyRun implements OracleRun {
       case 'mem.load': {
         if (ev.side !== this.dir.publisher) return;
         const f = this.rings.field(ev.addr, ev.size);
+        if (f && this.rings.eventIdx && f.field === this.dir.flagField) {
+          for (const p of this.state.get(f.q)?.undecided ?? []) p.readFlags = true; // going by the flags under EVENT_IDX
+          return;
+        }
         if (!f || f.field !== (this.rings.eventIdx ? this.dir.eventField : this.dir.flagField)) return;
         const st = this.state.get(f.q);
         const rings = this.rings.queues.get(f.q)!;
         if (!st || st.published === st.checked) return; // nothing new to decide about
-        if (st.owed) this.unpaid(f.q, st, at, `the ${this.dir.publisher === 'dev' ? 'device' : 'driver'} decided again at #${at}`);
-        if (this.needs(rings, ev.value, st.published, st.checked)) st.owed = { at, old: st.checked, idx: st.published, read: ev.value };
+        if (st.owed && this.dir.payBeforeNextDecision) this.unpaid(f.q, st, at, `the device decided again at #${at}`);
+        // Otherwise the first unpaid "notify" is kept: any notification after it pays for it.
+        if (!st.owed && this.needs(rings, ev.value, st.published, st.checked)) st.owed = { at, old: st.checked, idx: st.published, read: ev.value };
         st.checked = st.published;
         st.undecided.length = 0;
         return;
@@ -198,7 +217,7 @@ class NotifyRun implements OracleRun {
         this.report(p.at, `${who} published ${FIELD_NAMES[this.dir.published]}=${p.idx} on vq${q} without reading ${this.fieldName(this.rings.eventIdx)}, and sent no ${this.dir.notification}`,
           `Let the ${who} publish entries ${p.old}→${p.idx} on vq${q} at #${p.at}. ` +
           `Then, when they became visible, ${this.fieldName(this.rings.eventIdx)} was ${read}, which asks for a${this.dir.notification === 'interrupt' ? 'n interrupt' : ' kick'} under the negotiated mode (${this.rings.eventIdx ? 'EVENT_IDX' : 'no EVENT_IDX'}). ` +
-          `However the ${who} never read that field and sent none before the run went quiet.`, true);
+          `However the ${who} never read that field and sent none before the run went quiet.`, p.readFlags);
         break;
       }
     }

@@ -1,9 +1,10 @@
 // P-FEAT, suppression mode: the negotiated VIRTIO_F_EVENT_IDX decides, on every queue,
 // which fields each side may use (§2.7.7, §2.7.10):
 //  - without it, the device ignores used_event (NOTIF-DEV-1) and the driver avail_event
-//    (NOTIF-DRV-5): neither side reads them, and the device never writes avail_event — the
-//    driver harness plants guard bytes there (`drv.guard`), so a write is caught even when
-//    the writer is not traced; flags stay 0 or 1 (NOTIF-DRV-1, NOTIF-DEV-5);
+//    (NOTIF-DRV-5): neither side reads them, and the device never writes avail_event (no
+//    numbered requirement says so; DESIGN's P-FEAT does) — the driver harness plants guard
+//    bytes there (`drv.guard`), so a write is caught even when the writer is not traced;
+//    flags stay 0 or 1 (NOTIF-DRV-1, NOTIF-DEV-5);
 //  - with it, avail.flags (NOTIF-DRV-2) and used.flags (NOTIF-DEV-6) stay 0.
 // A device that computes its mode from the wrong bits (BZ-KVT-04) shows up here first.
 
@@ -26,8 +27,9 @@ class SuppressionModeRun implements OracleRun {
       case 'mem.commit': {
         const guard = this.rings.guards.get(ev.addr);
         if (guard && ev.value !== guard.value) {
-          this.report(false, ['NOTIF-DEV-1'], at, `guard bytes at vq${guard.q} ${guard.field} overwritten with ${ev.value}`,
-            `without EVENT_IDX no one writes ${guard.field}; the driver left ${guard.value} there and it changed`);
+          // No numbered requirement forbids the write: P-FEAT's "behaviour depends only on the negotiated set".
+          this.report(false, [], at, `guard bytes at vq${guard.q} ${guard.field} overwritten with ${ev.value}`,
+            `without EVENT_IDX ${guard.field} is no one's to use; the driver harness left ${guard.value} there and it changed`);
         }
         return;
       }
@@ -42,7 +44,7 @@ class SuppressionModeRun implements OracleRun {
         const f = this.rings.field(ev.addr, ev.size);
         if (!f) return;
         const ei = this.rings.eventIdx;
-        if (ev.side === 'dev' && f.field === 'availEvent' && !ei) this.report(false, ['NOTIF-DEV-1'], at, `device wrote vq${f.q} avail_event=${ev.value}`, 'without EVENT_IDX avail_event is not the device\'s to use');
+        if (ev.side === 'dev' && f.field === 'availEvent' && !ei) this.report(false, [], at, `device wrote vq${f.q} avail_event=${ev.value}`, 'without EVENT_IDX avail_event is not the device\'s to use');
         if (ev.side === 'dev' && f.field === 'usedFlags' && (ei ? ev.value !== 0 : ev.value > 1)) {
           this.report(false, [ei ? 'NOTIF-DEV-6' : 'NOTIF-DEV-5'], at, `device wrote vq${f.q} used.flags=${ev.value}`, ei ? 'with EVENT_IDX used.flags MUST be 0 (the device asks through avail_event)' : 'used.flags is 0 or 1');
         }

@@ -52,7 +52,8 @@ class WrapRun implements OracleRun {
         const [r, w] = qr;
         if (ev.side === 'dev' && f.field === 'usedIdx') {
           const step = (ev.value - w.usedIdx) & r.mask;
-          if (ev.value > r.mask || step === 0 || ((w.nextAvail - ev.value) & r.mask) > r.num) {
+          // Forward by 1..(entries taken and not yet used): never back, never past next_avail.
+          if (ev.value > r.mask || step === 0 || step > ((w.nextAvail - w.usedIdx) & r.mask)) {
             this.report(false, at, `device wrote vq${f.q} used.idx=${ev.value} after ${w.usedIdx}, with next_avail ${w.nextAvail} (${r.width}-bit indices)`,
               `used.idx counts the entries used, modulo 2^${r.width}: it moves forward and never past the entries the device took.`);
           }

@@ -72,6 +72,7 @@ export class RingView {
         for (const q of [...this.queues.keys()]) this.drop(q);
         this.guards.clear();
         this.committed.clear();
+        this.eventIdx = false; // renegotiated after a reset
         return;
       default:
         return;
@@ -95,7 +96,10 @@ export class RingView {
   private drop(q: number): void {
     const old = this.queues.get(q);
     if (!old) return;
-    for (const a of Object.values(old.addr)) this.fields.delete(a);
+    for (const a of Object.values(old.addr)) {
+      this.fields.delete(a);
+      if (!this.guards.has(a)) this.committed.delete(a); // a queue set up again starts from zeroed rings
+    }
     this.queues.delete(q);
   }
 }
