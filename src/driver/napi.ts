@@ -4,6 +4,7 @@
 
 import { type Process, cmpxchg, load, note, rmw, store } from '../kernel/index.ts';
 import type { Vring } from './vring.ts';
+import { type DriverQuirks, REFERENCE_DRIVER } from './quirks.ts';
 
 const NAPI_SCHED = 1;
 const NAPI_MISSED = 2;
@@ -20,9 +21,7 @@ export class Napi {
 export class NapiScheduler {
   /** Per-CPU poll lists (softirq work). */
   readonly pollList: Napi[][];
-  /** The mutant without the re-check after re-enabling callbacks (NOTIF-DRV-9). */
-  recheck = true;
-  constructor(cpus: number) {
+  constructor(cpus: number, private readonly quirks: DriverQuirks = REFERENCE_DRIVER) {
     this.pollList = Array.from({ length: cpus }, () => []);
   }
 
@@ -82,7 +81,8 @@ export class NapiScheduler {
   *complete(napi: Napi, vq: Vring, cpu: number): Process {
     const opaque = yield* vq.enableCbPrepare();
     if (yield* this.completeDone(napi, cpu)) {
-      if (this.recheck && (yield* vq.poll(opaque))) yield* this.schedule(napi, vq, cpu);
+      // The mutant skips the re-check (NOTIF-DRV-9): an entry used meanwhile waits for an interrupt that never comes.
+      if (!this.quirks.noRecheckAfterEnableCb && (yield* vq.poll(opaque))) yield* this.schedule(napi, vq, cpu);
     } else {
       yield* vq.disableCb();
     }

@@ -49,8 +49,7 @@ export class NetDriver {
   txCompleted = 0;
 
   constructor(readonly mmio: VirtioMmioDriver, private readonly dma: DmaAllocator, readonly options: NetDriverOptions) {
-    this.napi = new NapiScheduler(options.cpus);
-    this.napi.recheck = !mmio.quirks.noRecheckAfterEnableCb;
+    this.napi = new NapiScheduler(options.cpus, mmio.quirks);
     this.tasks = Array.from({ length: options.cpus }, () => []);
     this.tasks[0]!.push({ ready: () => true, run: () => this.probe() });
   }
@@ -106,11 +105,6 @@ export class NetDriver {
     this.tx = yield* m.setupVq(1, this.options.queueSize, eventIdx, this.options.indexWidth);
     if (!this.rx || !this.tx) return yield* this.fail('missing virtqueues');
     this.setupNapi(this.rx, this.tx);
-    for (const vq of [this.rx, this.tx]) {
-      vq.disableSetsFlagOnly = m.quirks.availFlagUnderEventIdx;
-      vq.pollFence = m.quirks.pollFence;
-      vq.kickReadsAvailFlags = m.quirks.kickReadsAvailFlags;
-    }
     yield* this.napi.init(this.rxNapi);
     yield* this.napi.init(this.txNapi);
     m.configChanged = (cpu) => this.configChangedIrq(cpu);

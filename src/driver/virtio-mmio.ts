@@ -109,7 +109,7 @@ export class VirtioMmioDriver {
       yield mmioWrite(dev, MMIO.QueueDeviceHigh, 0, 'drv.vq.write_used_hi');
       yield mmioWrite(dev, MMIO.QueueReady, 1, 'drv.vq.write_ready');
     }
-    const vq = new Vring(index, layout, eventIdx, width);
+    const vq = new Vring(index, layout, eventIdx, width, this.quirks);
     this.vqs[index] = vq;
     yield note('drv.queueSetup', { q: index, num, desc: layout.desc, avail: layout.avail, used: layout.used });
     return vq;

@@ -4,6 +4,7 @@
 import { type Process, fence, load, note, store } from '../kernel/index.ts';
 import { splitRing, VIRTQ_AVAIL_F_NO_INTERRUPT, VIRTQ_USED_F_NO_NOTIFY, VIRTQ_DESC_F } from '../../spec/facts/split-ring-layout.ts';
 import { vringNeedEvent } from '../../spec/formulas.ts';
+import { type DriverQuirks, REFERENCE_DRIVER } from './quirks.ts';
 
 export interface VringLayout {
   readonly num: number;
@@ -33,17 +34,13 @@ export class Vring {
   readonly next: number[];
   readonly mask: number;
   readonly width: number;
-  /** Linux before 2017: disable_cb sets the avail flag even under EVENT_IDX, where it MUST stay 0 (NOTIF-DRV-2). */
-  disableSetsFlagOnly = false;
-  /** Mutants: the re-check barrier weakened; the kick test reading avail.flags (QEMU libqos). */
-  pollFence: 'full' | 'wmb' = 'full';
-  kickReadsAvailFlags = false;
   /** The callback `vring_interrupt` runs (`skb_recv_done`, `skb_xmit_done`). */
   callback: ((cpu: number) => Process) | undefined;
 
   readonly sites: Record<(typeof VRING_SITES)[number], string>;
 
-  constructor(readonly index: number, readonly layout: VringLayout, readonly eventIdx: boolean, width: number) {
+  constructor(readonly index: number, readonly layout: VringLayout, readonly eventIdx: boolean, width: number,
+    private readonly quirks: DriverQuirks = REFERENCE_DRIVER) {
     this.sites = vringSites(index);
     this.numFree = layout.num;
     this.tokens = new Array(layout.num).fill(undefined);
@@ -91,7 +88,7 @@ export class Vring {
     if (this.eventIdx) {
       const availEvent = yield load(splitRing.availEvent(used, num), 2, this.sites.load_avail_event);
       needsKick = vringNeedEvent(availEvent, newIdx, oldIdx, this.width); // NOTIF-DRV-6
-    } else if (this.kickReadsAvailFlags) {
+    } else if (this.quirks.kickReadsAvailFlags) {
       // QEMU libqos qvirtqueue_kick: `flags = readw(vq->avail)` tested against VRING_USED_F_NO_NOTIFY.
       const flags = yield load(splitRing.availFlags(this.layout.avail), 2, this.sites.load_avail_flags);
       needsKick = (flags & VIRTQ_USED_F_NO_NOTIFY) === 0;
@@ -139,7 +136,8 @@ export class Vring {
     if (this.availFlagsShadow & VIRTQ_AVAIL_F_NO_INTERRUPT) return;
     this.availFlagsShadow |= VIRTQ_AVAIL_F_NO_INTERRUPT;
     if (this.eventTriggered) return; // the device already fired; it will not fire again
-    if (this.eventIdx && !this.disableSetsFlagOnly) yield store(splitRing.usedEvent(avail, num), 2, 0, this.sites.store_used_event_off);
+    // The avail flag under EVENT_IDX is the pre-2017 Linux mutant (NOTIF-DRV-2).
+    if (this.eventIdx && !this.quirks.availFlagUnderEventIdx) yield store(splitRing.usedEvent(avail, num), 2, 0, this.sites.store_used_event_off);
     else yield store(splitRing.availFlags(avail), 2, this.availFlagsShadow, this.sites.store_avail_flags);
   }
 
@@ -178,7 +176,7 @@ export class Vring {
     const bufs = Math.floor((((this.availIdxShadow - this.lastUsedIdx) & this.mask) * 3) / 4); // "TODO: tune this threshold"
     const usedEvent = (this.lastUsedIdx + bufs) & this.mask;
     yield store(splitRing.usedEvent(avail, num), 2, usedEvent, this.sites.store_used_event);
-    yield fence(this.pollFence, this.sites.mb_after_used_event);
+    yield fence(this.quirks.pollFence, this.sites.mb_after_used_event);
     const usedIdx = yield load(splitRing.usedIdx(used), 2, this.sites.load_used_idx);
     yield note('drv.enableCbDelayed', { q, usedEvent });
     return ((usedIdx - this.lastUsedIdx) & this.mask) <= bufs;
@@ -191,7 +189,7 @@ export class Vring {
    */
   *poll(token: number): Process<boolean> {
     const q = this.index;
-    yield fence(this.pollFence, this.sites.mb_before_poll);
+    yield fence(this.quirks.pollFence, this.sites.mb_before_poll);
     const usedIdx = yield load(splitRing.usedIdx(this.layout.used), 2, this.sites.load_used_idx);
     return usedIdx !== token;
   }

@@ -18,6 +18,7 @@ import { MmioBus } from '../platform/mmio-bus.ts';
 import { spawnVcpu } from '../platform/vcpu.ts';
 import { DeviceVirtqueue } from '../device/virtqueue.ts';
 import { Vring, type VringLayout } from '../driver/vring.ts';
+import { REFERENCE_DRIVER } from '../driver/quirks.ts';
 import { VIRTIO_F } from '../../spec/facts/feature-bits.ts';
 
 export interface NotifyLitmusConfig {
@@ -68,8 +69,7 @@ export class NotifyLitmus {
     const layout: VringLayout = { num: config.queueSize, desc: LAYOUT.desc, avail: LAYOUT.avail, used: LAYOUT.used };
     this.deviceVq = new DeviceVirtqueue(0, config.queueSize, config.indexWidth, () => config.eventIdx);
     Object.assign(this.deviceVq, { num: layout.num, desc: layout.desc, avail: layout.avail, used: layout.used, ready: true });
-    this.driverVq = new Vring(0, layout, config.eventIdx, config.indexWidth);
-    this.driverVq.pollFence = config.driverFence;
+    this.driverVq = new Vring(0, layout, config.eventIdx, config.indexWidth, { ...REFERENCE_DRIVER, pollFence: config.driverFence });
     this.driverVq.callback = () => this.napiPoll();
     this.irq.request(LINE, (cpu, line) => this.interruptHandler(cpu, line));
     spawnVcpu(this.world, this.irq, 0, this.driverMain());
