@@ -24,7 +24,7 @@ import { vringNeedEvent } from '../../spec/formulas.ts';
 import type { Oracle, OracleContext, OracleRun, SharedViews, Violation } from './types.ts';
 import { type ProtocolEvent, type Side, decodeRecords } from './decode.ts';
 import type { KernelRecord } from '../kernel/index.ts';
-import { type QueueRings, type RingField, RingView, queueChange } from './ring-view.ts';
+import { type QueueRings, type RingField, RingView, trackQueues } from './ring-view.ts';
 
 interface Direction {
   readonly property: 'P-IRQ-MUST' | 'P-KICK-MUST';
@@ -193,10 +193,7 @@ class NotifyRun implements OracleRun {
           // them all (MMIO-DRV-16), so one used-buffer notification serves every queue.
           this.notify([...this.state.keys()]);
         } else {
-          const change = queueChange(ev.name, ev.data);
-          if (change?.kind === 'ready') this.state.set(change.q, new QueueState());
-          else if (change?.kind === 'unready') this.state.delete(change.q);
-          else if (change?.kind === 'reset') this.state.clear();
+          trackQueues(this.state, ev.name, ev.data, () => new QueueState());
         }
         return;
       default:

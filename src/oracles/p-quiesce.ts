@@ -2,16 +2,14 @@
 // deliverable), every published used entry was consumed (else a lost interrupt) and every
 // available buffer the device has work for was taken (else a lost kick). §2.7.7, §2.7.10.
 
-import { splitRing } from '../../spec/facts/split-ring-layout.ts';
-import type { Oracle, OracleContext, OracleRun, Violation } from './types.ts';
+import type { Oracle, OracleContext, OracleRun, SharedViews, Violation } from './types.ts';
 import type { ProtocolEvent } from './decode.ts';
+import type { RingView } from './ring-view.ts';
 
 const LOST_INTERRUPT = ['NOTIF-DEV-2', 'NOTIF-DEV-4', 'NOTIF-DRV-9', 'MMIO-DRV-16'];
 const LOST_KICK = ['NOTIF-DRV-5', 'NOTIF-DRV-6', 'NOTIF-DRV-7', 'NOTIF-DRV-8', 'NOTIF-DEV-8'];
 
 interface QueueView {
-  availIdxAddr: number;
-  usedIdxAddr: number;
   ready: boolean;
   nextAvail: number;
   lastUsed: number;
@@ -24,16 +22,16 @@ interface QueueView {
 class QuiesceRun implements OracleRun {
   readonly violations: Violation[] = [];
   private readonly queues = new Map<number, QueueView>();
-  private readonly memory = new Map<number, number>();
   private active = false;
   private lineLevel = 0;
 
-  constructor(private readonly ctx: OracleContext) {}
+  /** `rings`: where each queue's indices are and their committed values (shared by the stream). */
+  constructor(private readonly ctx: OracleContext, private readonly rings: RingView) {}
 
   private queue(q: number): QueueView {
     let v = this.queues.get(q);
     if (!v) {
-      v = { availIdxAddr: -1, usedIdxAddr: -1, ready: false, nextAvail: 0, lastUsed: 0, backlog: undefined, lastKickAt: -1, lastUsedAt: -1 };
+      v = { ready: false, nextAvail: 0, lastUsed: 0, backlog: undefined, lastKickAt: -1, lastUsedAt: -1 };
       this.queues.set(q, v);
     }
     return v;
@@ -41,9 +39,6 @@ class QuiesceRun implements OracleRun {
 
   onEvent(ev: ProtocolEvent, at: number): void {
     switch (ev.t) {
-      case 'mem.commit':
-        if (ev.size === 2) this.memory.set(ev.addr, ev.value);
-        break;
       case 'irq.set':
         if (ev.line === this.ctx.line) this.lineLevel = ev.level;
         break;
@@ -56,8 +51,6 @@ class QuiesceRun implements OracleRun {
           case 'dev.queueReady': {
             const v = this.queue(Number(d.q));
             v.ready = d.ready === true;
-            v.availIdxAddr = splitRing.availIdx(Number(d.avail));
-            v.usedIdxAddr = splitRing.usedIdx(Number(d.used));
             v.nextAvail = 0;
             v.lastUsed = 0;
             break;
@@ -91,9 +84,10 @@ class QuiesceRun implements OracleRun {
     }
     if (!this.active) return;
     for (const [q, v] of this.queues) {
-      if (!v.ready || v.usedIdxAddr < 0) continue;
-      const usedIdx = this.memory.get(v.usedIdxAddr) ?? 0;
-      const availIdx = this.memory.get(v.availIdxAddr) ?? 0;
+      const rings = this.rings.queues.get(q);
+      if (!v.ready || !rings) continue;
+      const usedIdx = this.rings.value(rings, 'usedIdx');
+      const availIdx = this.rings.value(rings, 'availIdx');
       if (usedIdx !== v.lastUsed) {
         this.violations.push({
           property: 'P-QUIESCE', requirements: LOST_INTERRUPT, at,
@@ -120,6 +114,6 @@ class QuiesceRun implements OracleRun {
 export const quiesceOracle: Oracle = {
   property: 'P-QUIESCE',
   description: 'at quiescence no used entry is unconsumed and no available buffer with work is untaken',
-  events: ['drv.kick', 'irq.set', 'mem.commit', 'note'],
-  start: (ctx) => new QuiesceRun(ctx),
+  events: ['drv.kick', 'irq.set', 'note'],
+  start: (ctx: OracleContext, shared: SharedViews) => new QuiesceRun(ctx, shared.rings),
 };

@@ -10,7 +10,7 @@
 
 import type { Oracle, OracleContext, OracleRun, SharedViews, Violation } from './types.ts';
 import type { ProtocolEvent } from './decode.ts';
-import { type QueueRings, type RingView, queueChange } from './ring-view.ts';
+import { type QueueRings, type RingView, trackQueues } from './ring-view.ts';
 
 const RING_RULES = ['§2.7.6.1', '§2.7.13.3'];
 
@@ -92,10 +92,7 @@ class WrapRun implements OracleRun {
           const w = this.queues.get(Number(d.q));
           if (w) w.driverLastUsed = Number(d.lastUsed);
         } else {
-          const change = queueChange(ev.name, d);
-          if (change?.kind === 'ready') this.queues.set(change.q, new WrapQueue());
-          else if (change?.kind === 'unready') this.queues.delete(change.q);
-          else if (change?.kind === 'reset') this.queues.clear();
+          trackQueues(this.queues, ev.name, d, () => new WrapQueue());
         }
         return;
       }

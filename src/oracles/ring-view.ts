@@ -19,11 +19,14 @@ export interface QueueRings {
   readonly addr: Readonly<Record<RingField, number>>;
 }
 
-/** What a note does to the set of ready queues (for oracles keeping per-queue state). */
-export function queueChange(name: string, d: NoteData): { readonly kind: 'ready' | 'unready'; readonly q: number } | { readonly kind: 'reset' } | undefined {
-  if (name === 'dev.queueReady') return { kind: d.ready === true ? 'ready' : 'unready', q: Number(d.q) };
-  if (name === 'dev.reset') return { kind: 'reset' };
-  return undefined;
+/** Keep an oracle's per-queue state in step with the queues a note makes ready, unready or resets. */
+export function trackQueues<T>(states: Map<number, T>, name: string, d: NoteData, fresh: () => T): void {
+  if (name === 'dev.queueReady') {
+    if (d.ready === true) states.set(Number(d.q), fresh());
+    else states.delete(Number(d.q));
+  } else if (name === 'dev.reset') {
+    states.clear();
+  }
 }
 
 /**
