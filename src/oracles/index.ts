@@ -62,8 +62,7 @@ export class OracleStream {
         out.push({ property: 'P-FAULT', requirements: [], at, summary: `process ${ev.proc} failed: ${ev.message}`, explanation: 'The implementation under test threw; its run ended there.' });
         return;
       }
-      if (ev.t === 'note') rings.onNote(ev.name, ev.data);
-      else if (ev.t === 'mem.commit') rings.commit(ev.addr, ev.size, ev.value);
+      rings.observe(ev);
       const list = readers[ev.t];
       if (list) for (let i = 0; i < list.length; i++) list[i]!.onEvent(ev, at);
     });

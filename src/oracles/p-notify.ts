@@ -145,7 +145,7 @@ class NotifyRun implements OracleRun {
     switch (ev.t) {
       case 'mem.store': {
         if (ev.side !== this.dir.publisher) return;
-        const f = this.rings.field(ev.addr, ev.size);
+        const f = this.rings.current;
         if (!f || f.field !== this.dir.published) return;
         const st = this.state.get(f.q);
         if (!st) return;
@@ -155,7 +155,7 @@ class NotifyRun implements OracleRun {
         return;
       }
       case 'mem.commit': {
-        const f = this.rings.field(ev.addr, ev.size);
+        const f = this.rings.current;
         if (!f || f.field !== this.dir.published) return;
         const st = this.state.get(f.q);
         const rings = this.rings.queues.get(f.q);
@@ -167,7 +167,7 @@ class NotifyRun implements OracleRun {
       }
       case 'mem.load': {
         if (ev.side !== this.dir.publisher) return;
-        const f = this.rings.field(ev.addr, ev.size);
+        const f = this.rings.current;
         if (f && this.rings.eventIdx && f.field === this.dir.flagField) {
           for (const p of this.state.get(f.q)?.undecided ?? []) p.readFlags = true; // going by the flags under EVENT_IDX
           return;
@@ -251,8 +251,7 @@ export function measureNotifications(records: readonly KernelRecord[], ctx: Orac
   let handlerRuns = 0;
   let idleHandlerRuns = 0;
   decodeRecords(records, ctx, (ev, at) => {
-    if (ev.t === 'note') rings.onNote(ev.name, ev.data);
-    else if (ev.t === 'mem.commit') rings.commit(ev.addr, ev.size, ev.value);
+    rings.observe(ev);
     irq.onEvent(ev, at);
     kick.onEvent(ev, at);
     if (ev.t === 'note' && ev.name === 'drv.irqHandled') {

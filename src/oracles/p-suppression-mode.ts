@@ -34,14 +34,14 @@ class SuppressionModeRun implements OracleRun {
         return;
       }
       case 'mem.load': {
-        const f = this.rings.field(ev.addr, ev.size);
+        const f = this.rings.current;
         if (!f || this.rings.eventIdx) return;
         if (ev.side === 'dev' && f.field === 'usedEvent') this.report(false, ['NOTIF-DEV-1'], at, `device read vq${f.q} used_event`, 'without EVENT_IDX the device ignores used_event');
         if (ev.side === 'drv' && f.field === 'availEvent') this.report(true, ['NOTIF-DRV-5'], at, `driver read vq${f.q} avail_event`, 'without EVENT_IDX the driver ignores avail_event');
         return;
       }
       case 'mem.store': {
-        const f = this.rings.field(ev.addr, ev.size);
+        const f = this.rings.current;
         if (!f) return;
         const ei = this.rings.eventIdx;
         if (ev.side === 'dev' && f.field === 'availEvent' && !ei) this.report(false, [], at, `device wrote vq${f.q} avail_event=${ev.value}`, 'without EVENT_IDX avail_event is not the device\'s to use');

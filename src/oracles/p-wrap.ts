@@ -41,12 +41,12 @@ class WrapRun implements OracleRun {
   onEvent(ev: ProtocolEvent, at: number): void {
     switch (ev.t) {
       case 'mem.load': {
-        const f = this.rings.field(ev.addr, ev.size);
+        const f = this.rings.current;
         if (ev.side === 'dev' && f?.field === 'availIdx') this.queues.get(f.q)!.availSeen = ev.value;
         return;
       }
       case 'mem.store': {
-        const f = this.rings.field(ev.addr, ev.size);
+        const f = this.rings.current;
         const qr = f && this.ring(f.q);
         if (!f || !qr) return;
         const [r, w] = qr;

@@ -6,6 +6,7 @@
 import { splitRing } from '../../spec/facts/split-ring-layout.ts';
 import { VIRTIO_F } from '../../spec/facts/feature-bits.ts';
 import type { NoteData } from '../kernel/index.ts';
+import type { ProtocolEvent } from './decode.ts';
 
 /** The ring fields the suppression protocol reads and writes (§2.7.6, §2.7.8). */
 export type RingField = 'availFlags' | 'availIdx' | 'usedEvent' | 'usedFlags' | 'usedIdx' | 'availEvent';
@@ -43,6 +44,18 @@ export class RingView {
   private readonly committed = new Map<number, number>();
   /** Guard values the driver harness planted in fields the negotiated mode leaves unused. */
   readonly guards = new Map<number, { readonly q: number; readonly field: string; readonly value: number }>();
+  /** The watched field the memory event being dispatched touches (looked up once for all oracles). */
+  current: { readonly q: number; readonly field: RingField } | undefined;
+
+  /** Feed an event before the oracles see it: notes and commits update the view; memory events set `current`. */
+  observe(ev: ProtocolEvent): void {
+    switch (ev.t) {
+      case 'note': this.onNote(ev.name, ev.data); return;
+      case 'mem.commit': this.current = this.field(ev.addr, ev.size); this.commit(ev.addr, ev.size, ev.value); return;
+      case 'mem.load': case 'mem.store': this.current = this.field(ev.addr, ev.size); return;
+      default: return;
+    }
+  }
 
   /** Feed a note (the stream does, before the oracles see it). */
   onNote(name: string, d: NoteData): void {
@@ -88,7 +101,7 @@ export class RingView {
   }
 
   commit(addr: number, size: number, value: number): void {
-    if (size === 2 && this.fields.has(addr)) this.committed.set(addr, value);
+    if (size === 2 && (this.fields.has(addr) || this.guards.has(addr))) this.committed.set(addr, value);
   }
 
   /** The committed value of a watched field of queue `rings`. */
