@@ -47,6 +47,16 @@ describe('exhaustive exploration of the notification litmus (2-bit indices, TSO)
     expect(exploreExhaustive(notifyLitmusTarget({ ...config, memoryModel: 'sc' })).verdict).toBe('verified');
   });
 
+  it('two queues sharing one line and InterruptStatus bit (virtio-mmio): verified, and the weakened barrier still loses an interrupt', () => {
+    // Buffers alternate between the queues (2 on vq0, 1 on vq1); a notification for either queue serves both.
+    const r = exploreExhaustive(notifyLitmusTarget(litmus({ queues: 2, buffers: 3 })));
+    expect(r.verdict).toBe('verified');
+    expect(r.states).toBeGreaterThan(5_000);
+    const broken = exploreExhaustive(notifyLitmusTarget(litmus({ queues: 2, buffers: 3, deviceFence: 'wmb' })));
+    expect(broken.verdict).toBe('violated');
+    expect(broken.counterexample!.violation.summary).toMatch(/^lost interrupt: .* on vq0 /);
+  });
+
   it('one buffered store per CPU is enough for both races (TSO store buffers of depth 1 and 2)', () => {
     for (const storeBufferDepth of [1, 2]) {
       expect(exploreExhaustive(notifyLitmusTarget(litmus({ storeBufferDepth }))).verdict).toBe('verified');

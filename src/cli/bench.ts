@@ -81,6 +81,10 @@ export function runBench(maxRuns: number, progress: (line: string) => void): Ben
       [`(c) driver re-check barrier removed (virtqueue_poll), EVENT_IDX, ${buffers} buffers`, { buffers, driverFence: 'wmb' }],
     );
   }
+  scenarios.push(
+    ['(d) two queues sharing one interrupt line, EVENT_IDX, full barrier, 3 buffers', { queues: 2, buffers: 3 }],
+    ['(d) two queues sharing one interrupt line, EVENT_IDX, write barrier only, 3 buffers', { queues: 2, buffers: 3, deviceFence: 'wmb' }],
+  );
   for (const [scenario, over] of scenarios) {
     const r = exploreExhaustive(notifyLitmusTarget({ ...NOTIFY_LITMUS_DEFAULTS, ...over }), {}, now);
     exhaustive.push({

@@ -111,6 +111,7 @@ program.command('litmus')
   .option('--buffers <n>', 'buffers the driver makes available', int('--buffers', 1), 3)
   .option('--width <bits>', 'ring-index width', int('--width', 1), NOTIFY_LITMUS_DEFAULTS.indexWidth)
   .option('--queue-size <n>', 'ring size', int('--queue-size', 1), NOTIFY_LITMUS_DEFAULTS.queueSize)
+  .option('--queues <n>', 'virtqueues (1 or 2) sharing one interrupt line; buffers go round robin', int('--queues', 1), 1)
   .option('--flags', 'flag-based suppression (NO_INTERRUPT / NO_NOTIFY) instead of EVENT_IDX')
   .addOption(new Option('--device-fence <kind>', 'barrier between used.idx store and used_event load (wmb = BZ-KVT-01)').choices(['full', 'wmb']).default('full'))
   .addOption(new Option('--driver-fence <kind>', 'barrier between the used_event store and the used.idx re-check (wmb = barrier removed)').choices(['full', 'wmb']).default('full'))
@@ -119,19 +120,20 @@ program.command('litmus')
   .option('--max-states <n>', 'stop after this many distinct states (verdict "bounded")', int('--max-states', 1), 200_000)
   .option('--replay <path>', 'run one recorded path (as printed by a counterexample) instead of exploring')
   .option('--json', 'machine-readable verdict')
-  .action((o: { buffers: number; width: number; queueSize: number; flags?: boolean; deviceFence: 'full' | 'wmb'; driverFence: 'full' | 'wmb'; memory: 'sc' | 'tso'; bufferDepth?: number; maxStates: number; replay?: string; json?: boolean }) => {
+  .action((o: { buffers: number; width: number; queueSize: number; queues: number; flags?: boolean; deviceFence: 'full' | 'wmb'; driverFence: 'full' | 'wmb'; memory: 'sc' | 'tso'; bufferDepth?: number; maxStates: number; replay?: string; json?: boolean }) => {
     const config = {
-      ...NOTIFY_LITMUS_DEFAULTS, buffers: o.buffers, indexWidth: o.width, queueSize: o.queueSize, eventIdx: !o.flags,
+      ...NOTIFY_LITMUS_DEFAULTS, buffers: o.buffers, queues: o.queues, indexWidth: o.width, queueSize: o.queueSize, eventIdx: !o.flags,
       deviceFence: o.deviceFence, driverFence: o.driverFence, memoryModel: o.memory,
       ...(o.bufferDepth !== undefined ? { storeBufferDepth: o.bufferDepth } : {}),
     };
+    if (config.queues > 2) throw new UsageError(`--queues ${config.queues}: the litmus has 1 or 2 queues`);
     if (config.queueSize > 1 << config.indexWidth) throw new UsageError(`--queue-size ${config.queueSize} does not fit ${config.indexWidth}-bit ring indices`);
     if (Math.min(config.buffers, config.queueSize) >= 1 << config.indexWidth) {
       throw new UsageError(`${Math.min(config.buffers, config.queueSize)} buffers in flight cannot be told from none with ${config.indexWidth}-bit ring indices: use fewer buffers or a wider index`);
     }
     const target = notifyLitmusTarget(config);
     const r = o.replay !== undefined ? replayTarget(target, o.replay === '-' ? [] : decodePath(o.replay)) : exploreExhaustive(target, { maxStates: o.maxStates }, now);
-    const args = `--buffers ${o.buffers} --width ${o.width} --queue-size ${o.queueSize}${o.flags ? ' --flags' : ''} --device-fence ${o.deviceFence} --driver-fence ${o.driverFence} --memory ${o.memory}${o.bufferDepth !== undefined ? ` --buffer-depth ${o.bufferDepth}` : ''}`;
+    const args = `--buffers ${o.buffers} --queues ${o.queues} --width ${o.width} --queue-size ${o.queueSize}${o.flags ? ' --flags' : ''} --device-fence ${o.deviceFence} --driver-fence ${o.driverFence} --memory ${o.memory}${o.bufferDepth !== undefined ? ` --buffer-depth ${o.bufferDepth}` : ''}`;
     process.stdout.write(o.json ? `${JSON.stringify(exhaustiveJson('notify-litmus', r))}\n` : `${renderExhaustive('notify-litmus', r, (path) => `npx virtio-conform litmus ${args} --replay ${path || '-'}`)}\n`);
     process.exitCode = r.verdict === 'violated' ? 1 : 0;
   });

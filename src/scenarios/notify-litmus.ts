@@ -1,5 +1,5 @@
 // The notification-suppression litmus: the smallest world in which an interrupt can be lost.
-// One virtqueue, already set up (no register negotiation), the reference device's queue
+// One or two virtqueues, already set up (no register negotiation), the reference device's queue
 // code (QEMU `virtqueue_pop/push`, `virtio_should_notify`, `virtio_queue_set_notification`)
 // on a device thread, and the reference driver's ring code (Linux `virtqueue_add`,
 // `kick_prepare`, `vring_interrupt`, `disable_cb`, `enable_cb_prepare` + `poll`) on one
@@ -27,8 +27,10 @@ export interface NotifyLitmusConfig {
   readonly memoryModel: 'sc' | 'tso';
   /** TSO store-buffer depth per CPU (undefined = unbounded). */
   readonly storeBufferDepth?: number;
-  /** Buffers the driver makes available, one at a time. */
+  /** Buffers the driver makes available, one at a time (round robin over the queues). */
   readonly buffers: number;
+  /** Virtqueues (1 or 2), sharing the one interrupt line and InterruptStatus VRING bit, as on virtio-mmio. */
+  readonly queues: number;
   /** Ring size; also bounds the buffers in flight. */
   readonly queueSize: number;
   /** Ring-index width in bits (2 makes the indices wrap within a few buffers). */
@@ -41,23 +43,26 @@ export interface NotifyLitmusConfig {
 }
 
 export const NOTIFY_LITMUS_DEFAULTS: NotifyLitmusConfig = {
-  eventIdx: true, memoryModel: 'tso', buffers: 3, queueSize: 4, indexWidth: 2, deviceFence: 'full', driverFence: 'full', maxSteps: 2_000,
+  eventIdx: true, memoryModel: 'tso', buffers: 3, queues: 1, queueSize: 4, indexWidth: 2, deviceFence: 'full', driverFence: 'full', maxSteps: 2_000,
 };
 
-const LAYOUT = { desc: 0x100, avail: 0x200, used: 0x300, buffers: 0x400 } as const;
+/** Queue q's rings and buffers: 1 KiB each, from 0x100. */
+const queueBase = (q: number) => 0x100 + 0x400 * q;
 const LINE = 0;
 
 export class NotifyLitmus {
   readonly world: World;
-  readonly memory = new GuestMemory(0x800);
+  readonly memory: GuestMemory;
   readonly irq: InterruptController;
-  readonly deviceVq: DeviceVirtqueue;
-  readonly driverVq: Vring;
-  /** The doorbell (an ioeventfd): set by a kick, consumed by the device thread. */
-  kickPending = false;
+  readonly deviceVqs: DeviceVirtqueue[] = [];
+  readonly driverVqs: Vring[] = [];
+  /** The doorbells (one ioeventfd per queue): set by a kick, consumed by the device thread. */
+  readonly kickPending: boolean[];
 
   /** `record: false` drops the trace (the explorer's probes that no oracle reads). */
   constructor(readonly config: NotifyLitmusConfig, source: ChoiceSource, record = true) {
+    if (config.queues < 1 || config.queues > 2) throw new RangeError(`the litmus has 1 or 2 queues, not ${config.queues}`);
+    this.memory = new GuestMemory(queueBase(config.queues));
     const bus = new MmioBus();
     this.world = new World({
       memory: this.memory, bus, memoryModel: config.memoryModel, source, maxSteps: config.maxSteps,
@@ -66,11 +71,17 @@ export class NotifyLitmus {
     });
     this.irq = new InterruptController(this.world, 1, 1);
     bus.controller = this.irq;
-    const layout: VringLayout = { num: config.queueSize, desc: LAYOUT.desc, avail: LAYOUT.avail, used: LAYOUT.used };
-    this.deviceVq = new DeviceVirtqueue(0, config.queueSize, config.indexWidth, () => config.eventIdx);
-    Object.assign(this.deviceVq, { num: layout.num, desc: layout.desc, avail: layout.avail, used: layout.used, ready: true });
-    this.driverVq = new Vring(0, layout, config.eventIdx, config.indexWidth, { ...REFERENCE_DRIVER, pollFence: config.driverFence });
-    this.driverVq.callback = () => this.napiPoll();
+    this.kickPending = new Array<boolean>(config.queues).fill(false);
+    for (let q = 0; q < config.queues; q++) {
+      const base = queueBase(q);
+      const layout: VringLayout = { num: config.queueSize, desc: base, avail: base + 0x100, used: base + 0x200 };
+      const dvq = new DeviceVirtqueue(q, config.queueSize, config.indexWidth, () => config.eventIdx);
+      Object.assign(dvq, { num: layout.num, desc: layout.desc, avail: layout.avail, used: layout.used, ready: true });
+      this.deviceVqs.push(dvq);
+      const vq = new Vring(q, layout, config.eventIdx, config.indexWidth, { ...REFERENCE_DRIVER, pollFence: config.driverFence });
+      vq.callback = () => this.napiPoll(vq);
+      this.driverVqs.push(vq);
+    }
     this.irq.request(LINE, (cpu, line) => this.interruptHandler(cpu, line));
     spawnVcpu(this.world, this.irq, 0, this.driverMain());
     this.world.spawn('dev.worker', this.deviceWorker());
@@ -80,24 +91,31 @@ export class NotifyLitmus {
     return this.world.procs.map((p) => p.name);
   }
 
-  /** The driver: make `buffers` buffers available, kicking when `kick_prepare` says so (§2.7.13). */
+  /** The driver: make `buffers` buffers available, round robin, kicking when `kick_prepare` says so (§2.7.13). */
   private *driverMain(): Process {
+    const queues = this.config.queues;
     for (let i = 0; i < this.config.buffers; i++) {
       yield checkpoint('drv.main', i);
-      yield* this.driverVq.add(LAYOUT.buffers + 0x40 * (i % this.config.queueSize), 0x40, true, i + 1);
-      if (yield* this.driverVq.kickPrepare()) {
-        yield locked(() => { this.kickPending = true; }, 'drv.vm_notify'); // the doorbell write
-        yield note('drv.kick', { q: 0 });
+      const q = i % queues;
+      const vq = this.driverVqs[q]!;
+      const slot = Math.floor(i / queues) % this.config.queueSize;
+      yield* vq.add(queueBase(q) + 0x300 + 0x40 * slot, 0x40, true, i + 1);
+      if (yield* vq.kickPrepare()) {
+        yield locked(() => { this.kickPending[q] = true; }, 'drv.vm_notify'); // the doorbell write
+        yield note('drv.kick', { q });
       }
     }
     yield checkpoint('drv.idle');
     yield wait(() => false, 'drv.idle');
   }
 
-  /** `vm_interrupt` → `vring_interrupt`: the ACK lowers the line, then the queue is serviced. */
+  /**
+   * `vm_interrupt` → `vring_interrupt` for every queue (the VRING bit names no queue,
+   * MMIO-DRV-16): the ACK lowers the line, then each queue is serviced.
+   */
   private *interruptHandler(cpu: number, _line: number): Process {
     yield setIrq(LINE, 0, 'drv.irq.ack');
-    yield* this.driverVq.interrupt(cpu);
+    for (const vq of this.driverVqs) yield* vq.interrupt(cpu);
   }
 
   /**
@@ -107,12 +125,11 @@ export class NotifyLitmus {
    * orders the used_event store before the used.idx load — under NAPI the cmpxchg of
    * `napi_complete_done` sits between them and orders it as well.
    */
-  private *napiPoll(): Process {
-    const vq = this.driverVq;
+  private *napiPoll(vq: Vring): Process {
     yield* vq.disableCb();
     for (;;) {
-      yield checkpoint('drv.napi_poll');
-      while ((yield* vq.getBuf()) !== undefined) yield checkpoint('drv.napi_poll.consumed');
+      yield checkpoint('drv.napi_poll', vq.index);
+      while ((yield* vq.getBuf()) !== undefined) yield checkpoint('drv.napi_poll.consumed', vq.index);
       const token = yield* vq.enableCbPrepare();
       if (!(yield* vq.poll(token))) return;
       yield* vq.disableCb();
@@ -120,34 +137,42 @@ export class NotifyLitmus {
   }
 
   /**
-   * The device thread: on each kick, QEMU's `virtio_queue_notify_vq` handler loop — no kicks
-   * while draining, use every available buffer and notify as `virtio_should_notify` says,
-   * then re-enable kicks and re-check the ring before sleeping again (NOTIF-DEV-8).
+   * The device thread: on each kick, QEMU's `virtio_queue_notify_vq` handler loop for that
+   * queue — no kicks while draining, use every available buffer and notify as
+   * `virtio_should_notify` says, then re-enable kicks and re-check the ring before sleeping
+   * again (NOTIF-DEV-8).
    */
   private *deviceWorker(): Process {
-    const vq = this.deviceVq;
-    // The negotiated mode and the queue, as a transport would announce them (the oracles' view).
     yield note('dev.featuresOk', { accepted: true, lo: this.config.eventIdx ? 1 << VIRTIO_F.EVENT_IDX : 0, hi: 1 });
-    yield note('dev.queueReady', { q: 0, ready: true, num: vq.num, desc: vq.desc, avail: vq.avail, used: vq.used, width: vq.width });
+    for (const vq of this.deviceVqs) {
+      // The negotiated mode and the queues, as a transport would announce them (the oracles' view).
+      yield note('dev.queueReady', { q: vq.index, ready: true, num: vq.num, desc: vq.desc, avail: vq.avail, used: vq.used, width: vq.width });
+    }
     yield note('dev.activate', {});
+    const pending = this.kickPending;
     for (;;) {
       yield checkpoint('dev.worker');
-      yield wait(() => this.kickPending, 'dev.wait_kick');
-      yield locked(() => { this.kickPending = false; }, 'dev.take_kick');
-      for (;;) {
-        yield checkpoint('dev.worker.drain');
-        yield* vq.setNotification(false);
-        for (let elem = yield* vq.pop(); elem !== undefined; elem = yield* vq.pop()) {
-          yield* vq.push(elem, elem.len);
-          if (yield* vq.shouldNotify(this.config.deviceFence)) {
-            yield note('dev.isr', { value: 1, set: 1, q: 0 });
-            yield setIrq(LINE, 1, 'dev.notify');
-          }
-          yield checkpoint('dev.worker.pushed');
+      yield wait(() => pending.includes(true), 'dev.wait_kick');
+      const q = pending.indexOf(true); // the main loop services one ready eventfd at a time
+      yield locked(() => { pending[q] = false; }, 'dev.take_kick');
+      yield* this.handleQueue(this.deviceVqs[q]!);
+    }
+  }
+
+  private *handleQueue(vq: DeviceVirtqueue): Process {
+    for (;;) {
+      yield checkpoint('dev.worker.drain', vq.index);
+      yield* vq.setNotification(false);
+      for (let elem = yield* vq.pop(); elem !== undefined; elem = yield* vq.pop()) {
+        yield* vq.push(elem, elem.len);
+        if (yield* vq.shouldNotify(this.config.deviceFence)) {
+          yield note('dev.isr', { value: 1, set: 1, q: vq.index });
+          yield setIrq(LINE, 1, 'dev.notify');
         }
-        yield* vq.setNotification(true);
-        if (yield* vq.empty()) break;
+        yield checkpoint('dev.worker.pushed', vq.index);
       }
+      yield* vq.setNotification(true);
+      if (yield* vq.empty()) return;
     }
   }
 }
