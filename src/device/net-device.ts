@@ -4,6 +4,7 @@
 
 import { type Process, load, note, store, wait } from '../kernel/index.ts';
 import { VIRTIO_F, VIRTIO_NET_F, featureMask } from '../../spec/facts/feature-bits.ts';
+import { STATUS } from '../../spec/facts/status-bits.ts';
 import { VirtioDeviceCore, type KickMode } from './virtio-device.ts';
 import type { DeviceQuirks } from './quirks.ts';
 
@@ -26,6 +27,8 @@ export interface NetDeviceOptions {
   readonly announceEvery: number;
   /** Packets the backend hands over per wake-up of the main loop (a tap read loop), under one lock hold. */
   readonly rxBurst: number;
+  /** The link also announces once as soon as a driver is present, before DRIVER_OK (a config change the driver must defer, §2.5). */
+  readonly earlyAnnounce: boolean;
 }
 
 export class NetDevice extends VirtioDeviceCore {
@@ -130,6 +133,7 @@ export class NetDevice extends VirtioDeviceCore {
 
   /** The backend peer (a tap or slirp on the host): sends `rxPackets` packets, `rxBurst` per main-loop wake-up. */
   *peer(): Process {
+    if (this.net.earlyAnnounce) yield* this.announce(true);
     const burst = Math.max(1, this.net.rxBurst);
     for (let seq = 1; seq <= this.net.rxPackets;) {
       const first = seq;
@@ -147,9 +151,14 @@ export class NetDevice extends VirtioDeviceCore {
     }
   }
 
-  /** A configuration change (link announce) once the device is live: InterruptStatus bit 1 (§2.5.1). */
-  private *announce(): Process {
-    yield wait(() => this.activated, 'net.peer.wait_live');
+  /**
+   * A configuration change (link announce): InterruptStatus bit 1 (§2.5.1). Once the device is
+   * live, or — `early` — as soon as a driver has said it is there (STATUS DRIVER), which the
+   * device statechart allows before DRIVER_OK.
+   */
+  private *announce(early = false): Process {
+    if (early) yield wait(() => (this.status & STATUS.DRIVER) !== 0, 'net.peer.wait_driver');
+    else yield wait(() => this.activated, 'net.peer.wait_live');
     yield* this.lock.acquire('net.peer');
     this.linkStatus ^= VIRTIO_NET_S_ANNOUNCE;
     this.configGeneration++; // MMIO-DEV-5: a driver reading across the change sees a new generation

@@ -58,7 +58,9 @@ export class NetDriver {
   *cpuMain(cpu: number): Process {
     const list = this.napi.pollList[cpu]!;
     const tasks = this.tasks[cpu]!;
-    const idle = wait(() => list.length > 0 || (tasks.length > 0 && tasks[0]!.ready()), `cpu${cpu}.idle`);
+    // Tasks run in order among the ready ones: a stopped tx queue (start_xmit waiting for a
+    // free buffer) does not hold up config work, as a workqueue item is not behind the qdisc.
+    const idle = wait(() => list.length > 0 || tasks.some((t) => t.ready()), `cpu${cpu}.idle`);
     for (;;) {
       yield idle;
       const napi = list.shift();
@@ -66,7 +68,8 @@ export class NetDriver {
         const work = yield* napi.poll(cpu, this.options.napiBudget);
         if (work >= this.options.napiBudget) list.push(napi); // budget used up: stay scheduled, poll again
       } else {
-        yield* tasks.shift()!.run();
+        const [task] = tasks.splice(tasks.findIndex((t) => t.ready()), 1);
+        yield* task!.run();
       }
     }
   }
@@ -100,6 +103,7 @@ export class NetDriver {
     }
     // step 7: virtqueues, interrupt, buffers
     const eventIdx = hasFeature(this.features, VIRTIO_F.EVENT_IDX);
+    m.configChanged = (cpu) => this.configChangedIrq(cpu); // the driver's config_changed: bound with the driver
     m.requestIrq(); // vm_find_vqs: request_irq before the queues are set up
     this.rx = yield* m.setupVq(0, this.options.queueSize, eventIdx, this.options.indexWidth);
     this.tx = yield* m.setupVq(1, this.options.queueSize, eventIdx, this.options.indexWidth);
@@ -107,10 +111,10 @@ export class NetDriver {
     this.setupNapi(this.rx, this.tx);
     yield* this.napi.init(this.rxNapi);
     yield* this.napi.init(this.txNapi);
-    m.configChanged = (cpu) => this.configChangedIrq(cpu);
     for (let i = 0; i < this.rx.layout.num; i++) yield* this.addRxBuffer(i);
     if (m.quirks.kickBeforeDriverOk) yield* this.kick(this.rx); // BZ-LNX-02: a kick before DRIVER_OK
     yield* this.addStatus(STATUS.DRIVER_OK); // step 8: virtio_device_ready
+    yield* m.configEnable(0); // virtio_dev_probe: virtio_config_core_enable once the driver's probe returned
     // virtnet_open: try_fill_recv kicks (STATUS-DRV-10: only now), then enables NAPI — the
     // rx ring is not shared with a NAPI poll on another CPU until then.
     yield* this.kick(this.rx);

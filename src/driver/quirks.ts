@@ -20,6 +20,10 @@ export interface DriverQuirks {
   readonly pollFence: 'full' | 'wmb';
   /** QEMU libqos `qvirtqueue_kick`: reads avail.flags where used.flags (NO_NOTIFY) was meant. */
   readonly kickReadsAvailFlags: boolean;
+  /** BZ-LNX-05, Linux before 22b7050a: the config-change callback runs at once, during probe (no config_enabled gate). */
+  readonly configCallbackDuringProbe: boolean;
+  /** BZ-LNX-05's other half: a change arriving before config is enabled is dropped, not replayed (no config_change_pending). */
+  readonly dropConfigWhileDisabled: boolean;
 }
 
 export const REFERENCE_DRIVER: DriverQuirks = {
@@ -32,4 +36,6 @@ export const REFERENCE_DRIVER: DriverQuirks = {
   noRecheckAfterEnableCb: false,
   pollFence: 'full',
   kickReadsAvailFlags: false,
+  configCallbackDuringProbe: false,
+  dropConfigWhileDisabled: false,
 };

@@ -22,6 +22,9 @@ export class VirtioMmioDriver {
   spuriousHandlerCalls = 0;
   /** Set by the device driver: runs on a config-change interrupt. */
   configChanged: ((cpu: number) => Process) | undefined;
+  /** `dev->config_core_enabled` and `config_change_pending` (drivers/virtio/virtio.c). */
+  configEnabled = false;
+  configPending = false;
 
   constructor(
     readonly dev: number,
@@ -132,6 +135,29 @@ export class VirtioMmioDriver {
     yield mmioWrite(this.dev, MMIO.QueueNotify, vq.index, `drv.vq${vq.index}.notify`);
   }
 
+  /**
+   * `virtio_config_changed`: before the core enables config changes (probe not finished) a
+   * change is only remembered (`config_change_pending`), and replayed by `configEnable`.
+   * Check and set happen in one step (Linux: under `config_lock` with interrupts off).
+   */
+  private *configInterrupt(cpu: number): Process {
+    if (this.configEnabled || this.quirks.configCallbackDuringProbe) {
+      this.configPending = false;
+      if (this.configChanged) yield* this.configChanged(cpu);
+      return;
+    }
+    if (!this.quirks.dropConfigWhileDisabled) this.configPending = true;
+    yield note('drv.configDeferred', { cpu, kept: this.configPending });
+  }
+
+  /** `virtio_config_core_enable`, after the driver's probe: from now on changes are delivered; a pending one at once. */
+  *configEnable(cpu: number): Process {
+    this.configEnabled = true;
+    if (!this.configPending) return;
+    this.configPending = false;
+    if (this.configChanged) yield* this.configChanged(cpu);
+  }
+
   /** `request_irq(line, vm_interrupt, IRQF_SHARED)`. */
   requestIrq(): void {
     this.irq.request(this.line, (cpu) => this.vmInterrupt(cpu));
@@ -148,7 +174,7 @@ export class VirtioMmioDriver {
     if (!this.quirks.ackAfterProcess) yield mmioWrite(this.dev, MMIO.InterruptACK, status, 'drv.irq.ack');
     let handled = false;
     if (status & MMIO_INT.CONFIG) {
-      if (this.configChanged) yield* this.configChanged(cpu);
+      yield* this.configInterrupt(cpu);
       handled = true;
     }
     if (status & MMIO_INT.VRING) {

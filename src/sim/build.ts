@@ -44,6 +44,7 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
     rxPackets: config.rxPackets,
     announceEvery: config.announceEvery,
     rxBurst: config.rxBurst,
+    earlyAnnounce: config.earlyAnnounce,
   });
   const transport = new MmioTransportDevice(world, irq, DEVICE_LINE, device, config.transport === 'mmio-v1' ? 1 : 2);
   const slot = bus.attach(transport);

@@ -27,6 +27,8 @@ export interface SimConfig {
   readonly announceEvery: number;
   /** Packets the backend delivers per main-loop wake-up, under one device-lock hold. */
   readonly rxBurst: number;
+  /** The device also announces a config change before DRIVER_OK, which the driver must defer (P-CFG). */
+  readonly earlyAnnounce: boolean;
   readonly napiBudget: number;
   readonly maxSteps: number;
   readonly device: DeviceQuirks;
@@ -46,6 +48,7 @@ export const DEFAULT_CONFIG: SimConfig = {
   txPackets: 6,
   announceEvery: 3,
   rxBurst: 2,
+  earlyAnnounce: false,
   napiBudget: 2,
   maxSteps: 4_000,
   device: REFERENCE_DEVICE,

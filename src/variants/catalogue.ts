@@ -57,6 +57,7 @@ export const VARIANTS: readonly Variant[] = [
   reference('mmio-v2-ioeventfd', 'mmio-v2 with asynchronous (ioeventfd-style) kicks and a DRIVER_OK→activation window', { kicks: 'async' }),
   reference('mmio-v1', 'legacy virtio-mmio Version 1 (GuestPageSize, QueuePFN), EVENT_IDX', { transport: 'mmio-v1' }),
   reference('mmio-v1-flags', 'legacy virtio-mmio Version 1 without EVENT_IDX', { transport: 'mmio-v1', eventIdx: false }),
+  reference('mmio-v2-early-config', 'mmio-v2 whose link also announces before DRIVER_OK: the driver defers the config change and handles it once ready (the only change of the run)', { earlyAnnounce: true, announceEvery: 0 }),
   reference('mmio-v2-status-gating', 'the reference device under the exhaustive (status × byte) Status probe', { workload: 'status-gating', maxSteps: 20_000 }),
   mutant('BZ-KVT-01', 'P-QUIESCE', 'kvmtool d7d79bd5: device fence between used.idx store and used_event load is only a write barrier (TSO)',
     {
@@ -107,6 +108,10 @@ export const VARIANTS: readonly Variant[] = [
     { driver: { kickReadsAvailFlags: true }, config: { eventIdx: false } }),
   mutant('avail-flags-under-event-idx', 'P-FEAT', 'Linux before "virtio_ring: Make interrupt suppression spec compliant" (2017): disable_cb sets avail.flags NO_INTERRUPT under EVENT_IDX, where it MUST be 0 (NOTIF-DRV-2)',
     { driver: { availFlagUnderEventIdx: true } }),
+  mutant('BZ-LNX-05a', 'P-CFG', 'Linux before 22b7050a: a config change during probe runs the driver\'s config handler at once (delivered early)',
+    { driver: { configCallbackDuringProbe: true }, config: { earlyAnnounce: true, announceEvery: 0 } }),
+  mutant('BZ-LNX-05b', 'P-CFG', 'a driver that gates config changes during probe but drops them instead of replaying them once ready (lost)',
+    { driver: { dropConfigWhileDisabled: true }, config: { earlyAnnounce: true, announceEvery: 0 } }),
   mutant('ack-after-process', 'P-QUIESCE', 'vm_interrupt acks InterruptStatus after scanning the queues instead of before (§4.3 analysis)',
     { driver: { ackAfterProcess: true } }),
 ];
