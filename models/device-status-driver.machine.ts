@@ -59,6 +59,9 @@ export const driverStatusMachine = setup({
       event.type === 'drv.writeStatus' &&
       (context.status & STATUS.FAILED) === 0 &&
       isStatusValue(event.value, context.status | STATUS.FAILED, context.status),
+    isFailureOverReadBack: ({ context, event }) =>
+      event.type === 'drv.writeStatus' &&
+      isStatusValue(event.value, (context.status & ~STATUS.FEATURES_OK) | STATUS.FAILED, context.status & ~STATUS.FEATURES_OK),
     isCumulativeNextStep: ({ context, event }) => {
       if (event.type !== 'drv.writeStatus') return false;
       const next = nextInitStep(context.status, context.legacy);
@@ -127,7 +130,13 @@ export const driverStatusMachine = setup({
         'drv.queueSetup': { target: 'featuresOk' }, // §3.1.1 step 7
       },
     },
-    featuresRejected: {}, // STATUS-DRV-9: MUST NOT continue; only reset or FAILED (root handlers)
+    featuresRejected: {
+      on: {
+        // STATUS-DRV-9: MUST NOT continue; only reset or FAILED (root handlers) — FAILED also as
+        // Linux virtio_add_status writes it: ORed into the status read back, FEATURES_OK clear.
+        'drv.writeStatus': { guard: 'isFailureOverReadBack', target: 'failed', actions: 'recordStatus' },
+      },
+    },
     driverOk: {
       on: {
         'drv.kick': { target: 'driverOk' }, // STATUS-DRV-10: kicks only once live

@@ -41,6 +41,7 @@ export class NetDevice extends VirtioDeviceCore {
     super({
       deviceId: VIRTIO_ID_NET,
       hostFeatures: featureMask(VIRTIO_NET_F.MAC, VIRTIO_NET_F.STATUS)
+        | (net.quirks.offerMqWithoutCtrlVq ? featureMask(VIRTIO_NET_F.MQ) : 0n)
         | (net.eventIdx ? featureMask(VIRTIO_F.EVENT_IDX) : 0n)
         | (net.legacy ? 0n : featureMask(VIRTIO_F.VERSION_1)),
       queueCount: 2,

@@ -22,6 +22,8 @@ export interface DeviceQuirks {
   readonly needEventOffByOne: boolean;
   /** The device checks after every push (moving signalled_used) but notifies once per batch, on the last check only. */
   readonly notifyOncePerBatch: boolean;
+  /** BZ-LNX-03's trigger (QEMU `ctrl_vq=off,mq=on`): MQ offered without CTRL_VQ, against FEAT-DEV-1. */
+  readonly offerMqWithoutCtrlVq: boolean;
 }
 
 export const REFERENCE_DEVICE: DeviceQuirks = {
@@ -35,4 +37,5 @@ export const REFERENCE_DEVICE: DeviceQuirks = {
   trustAvailIdx: false,
   needEventOffByOne: false,
   notifyOncePerBatch: false,
+  offerMqWithoutCtrlVq: false,
 };

@@ -95,6 +95,9 @@ export class NetDriver {
     this.features = m.quirks.acceptUnofferedFeatures
       ? known | featureMask(VIRTIO_F.EVENT_IDX) // the mutant: what it knows, offered or not
       : offered & known; // FEAT-DRV-1/3: only what was offered and is understood
+    // BZ-LNX-03: the 2014 driver knew MQ and took it without checking its prerequisite
+    // (virtnet_validate_features now refuses MQ without CTRL_VQ, FEAT-DRV-2).
+    if (m.quirks.acceptMqWithoutCtrlVq) this.features |= offered & featureMask(VIRTIO_NET_F.MQ);
     yield* m.finalizeFeatures(this.features);
     if (!legacy) {
       yield* this.addStatus(STATUS.FEATURES_OK); // step 5

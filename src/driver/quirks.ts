@@ -24,6 +24,8 @@ export interface DriverQuirks {
   readonly configCallbackDuringProbe: boolean;
   /** BZ-LNX-05's other half: a change arriving before config is enabled is dropped, not replayed (no config_change_pending). */
   readonly dropConfigWhileDisabled: boolean;
+  /** BZ-LNX-03, Linux before "virtio-net: validate features during probe" (2014): accepts MQ without CTRL_VQ. */
+  readonly acceptMqWithoutCtrlVq: boolean;
 }
 
 export const REFERENCE_DRIVER: DriverQuirks = {
@@ -38,4 +40,5 @@ export const REFERENCE_DRIVER: DriverQuirks = {
   kickReadsAvailFlags: false,
   configCallbackDuringProbe: false,
   dropConfigWhileDisabled: false,
+  acceptMqWithoutCtrlVq: false,
 };

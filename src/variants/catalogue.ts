@@ -112,6 +112,8 @@ export const VARIANTS: readonly Variant[] = [
     { driver: { configCallbackDuringProbe: true }, config: { earlyAnnounce: true, announceEvery: 0 } }),
   mutant('BZ-LNX-05b', 'P-CFG', 'a driver that gates config changes during probe but drops them instead of replaying them once ready (lost)',
     { driver: { dropConfigWhileDisabled: true }, config: { earlyAnnounce: true, announceEvery: 0 } }),
+  mutant('BZ-LNX-03', 'P-FEAT', 'Linux before "virtio-net: validate features during probe" (2014): with a device offering MQ without CTRL_VQ (QEMU ctrl_vq=off,mq=on), the driver accepts MQ',
+    { device: { offerMqWithoutCtrlVq: true }, driver: { acceptMqWithoutCtrlVq: true } }),
   mutant('ack-after-process', 'P-QUIESCE', 'vm_interrupt acks InterruptStatus after scanning the queues instead of before (§4.3 analysis)',
     { driver: { ackAfterProcess: true } }),
 ];
