@@ -155,7 +155,7 @@ describe('spurious notifications are metrics, never violations (NOTIF-DRV-3, NOT
       .store('dev.vq0.store_used_idx', splitRing.usedIdx(USED), 1).note('dev.isr', { value: 1, set: 1, q: 0 }).note('dev.isr', { value: 1, set: 1, q: 0 })
       .quiet();
     expect(checkRecords(t, ctx)).toEqual([]);
-    expect(measureNotifications(t, ctx)).toEqual({ handlerRuns: 0, idleHandlerRuns: 0,
+    expect(measureNotifications(t, ctx)).toEqual({ handlerRuns: 0, idleHandlerRuns: 0, handlerRunsPerCpu: [],
       kicks: { sent: 2, spurious: 1, published: 1 },
       interrupts: { sent: 2, spurious: 1, published: 1 },
     });

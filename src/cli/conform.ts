@@ -40,12 +40,13 @@ export function conformTable(
       notifications: v.expect === 'pass' && v.config.workload === 'net' ? notificationMetrics(v.config, 100, opts.seed) : null,
     });
   }
-  const header = ['variant', 'kind', 'expected', 'verdict', 'property', 'runs', 'steps to violation', 'kicks/buf', 'irqs/buf', 'idle handler runs', 'time', ''];
+  const header = ['variant', 'kind', 'expected', 'verdict', 'property', 'runs', 'steps to violation', 'kicks/buf', 'irqs/buf', 'idle handler runs', 'handler runs per CPU', 'time', ''];
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   const body = rows.map((r) => [r.variant, r.kind, r.expected, r.verdict, r.property || '—', String(r.runs), r.steps === null ? '—' : String(r.steps),
     r.notifications ? `${r.notifications.kicksPerBuffer.toFixed(2)}${r.notifications.spuriousKickShare ? ` (${pct(r.notifications.spuriousKickShare)} spur.)` : ''}` : '—',
     r.notifications ? `${r.notifications.interruptsPerBuffer.toFixed(2)}${r.notifications.spuriousInterruptShare ? ` (${pct(r.notifications.spuriousInterruptShare)} spur.)` : ''}` : '—',
     r.notifications ? pct(r.notifications.idleHandlerShare) : '—',
+    r.notifications ? r.notifications.handlerRunsPerCpu.map((n) => n.toFixed(1)).join('/') : '—',
     `${(r.ms / 1000).toFixed(1)}s`, r.ok ? 'ok' : 'MISMATCH']);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();

@@ -20,11 +20,14 @@ export interface NotificationMetrics {
   readonly spuriousInterruptShare: number;
   /** Share of interrupt handler runs that found no used buffer (spurious at the receiver: already polled). */
   readonly idleHandlerShare: number;
+  /** Interrupt handler runs per CPU, per run (index = CPU). */
+  readonly handlerRunsPerCpu: readonly number[];
 }
 
 export function notificationMetrics(config: SimConfig, runs: number, seed: number): NotificationMetrics {
   const expected = runOnce(config, new ArrayChoiceSource([])).steps;
   let avail = 0, used = 0, kicks = 0, irqs = 0, spuriousKicks = 0, spuriousIrqs = 0, handlerRuns = 0, idle = 0;
+  const perCpu: number[] = [];
   for (let i = 0; i < runs; i++) {
     const r = runOnce(config, sourceFor('random', seed, i, expected));
     const m = measureNotifications(r.records, oracleContext(config));
@@ -32,6 +35,7 @@ export function notificationMetrics(config: SimConfig, runs: number, seed: numbe
     kicks += m.kicks.sent; irqs += m.interrupts.sent;
     spuriousKicks += m.kicks.spurious; spuriousIrqs += m.interrupts.spurious;
     handlerRuns += m.handlerRuns; idle += m.idleHandlerRuns;
+    m.handlerRunsPerCpu.forEach((n, cpu) => { perCpu[cpu] = (perCpu[cpu] ?? 0) + n; });
   }
   const ratio = (a: number, b: number) => (b === 0 ? 0 : Math.round((a / b) * 1000) / 1000);
   return {
@@ -39,5 +43,6 @@ export function notificationMetrics(config: SimConfig, runs: number, seed: numbe
     kicksPerBuffer: ratio(kicks, avail), interruptsPerBuffer: ratio(irqs, used),
     spuriousKickShare: ratio(spuriousKicks, kicks), spuriousInterruptShare: ratio(spuriousIrqs, irqs),
     idleHandlerShare: ratio(idle, handlerRuns),
+    handlerRunsPerCpu: perCpu.map((n) => ratio(n, runs)),
   };
 }

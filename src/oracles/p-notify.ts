@@ -242,6 +242,8 @@ export interface NotificationReport {
   /** Interrupt handler runs, and those that found no used buffer to process (IRQ_NONE: the driver had polled them already). */
   readonly handlerRuns: number;
   readonly idleHandlerRuns: number;
+  /** Handler runs per CPU (index = CPU): where the interrupt load lands. */
+  readonly handlerRunsPerCpu: readonly number[];
 }
 
 export function measureNotifications(records: readonly KernelRecord[], ctx: OracleContext): NotificationReport {
@@ -250,6 +252,7 @@ export function measureNotifications(records: readonly KernelRecord[], ctx: Orac
   const kick = new NotifyRun(AVAILABLE_BUFFERS, true, rings);
   let handlerRuns = 0;
   let idleHandlerRuns = 0;
+  const perCpu: number[] = [];
   decodeRecords(records, ctx, (ev, at) => {
     rings.observe(ev);
     irq.onEvent(ev, at);
@@ -257,8 +260,11 @@ export function measureNotifications(records: readonly KernelRecord[], ctx: Orac
     if (ev.t === 'note' && ev.name === 'drv.irqHandled') {
       handlerRuns++;
       if (ev.data.handled !== true) idleHandlerRuns++;
+      const cpu = Number(ev.data.cpu);
+      for (let c = perCpu.length; c <= cpu; c++) perCpu.push(0);
+      perCpu[cpu]!++;
     }
   });
   const counts = (r: NotifyRun): NotificationCounts => ({ sent: r.sent, spurious: r.spurious, published: r.published });
-  return { interrupts: counts(irq), kicks: counts(kick), handlerRuns, idleHandlerRuns };
+  return { interrupts: counts(irq), kicks: counts(kick), handlerRuns, idleHandlerRuns, handlerRunsPerCpu: perCpu };
 }
