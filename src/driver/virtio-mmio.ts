@@ -141,11 +141,7 @@ export class VirtioMmioDriver {
    * Check and set happen in one step (Linux: under `config_lock` with interrupts off).
    */
   private *configInterrupt(cpu: number): Process {
-    if (this.configEnabled || this.quirks.configCallbackDuringProbe) {
-      this.configPending = false;
-      if (this.configChanged) yield* this.configChanged(cpu);
-      return;
-    }
+    if (this.configEnabled || this.quirks.configCallbackDuringProbe) return yield* this.deliverConfig(cpu);
     if (!this.quirks.dropConfigWhileDisabled) this.configPending = true;
     yield note('drv.configDeferred', { cpu, kept: this.configPending });
   }
@@ -153,7 +149,11 @@ export class VirtioMmioDriver {
   /** `virtio_config_core_enable`, after the driver's probe: from now on changes are delivered; a pending one at once. */
   *configEnable(cpu: number): Process {
     this.configEnabled = true;
-    if (!this.configPending) return;
+    if (this.configPending) yield* this.deliverConfig(cpu);
+  }
+
+  /** The driver's config_changed runs; nothing is pending any more. */
+  private *deliverConfig(cpu: number): Process {
     this.configPending = false;
     if (this.configChanged) yield* this.configChanged(cpu);
   }

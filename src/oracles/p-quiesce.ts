@@ -10,7 +10,6 @@ const LOST_INTERRUPT = ['NOTIF-DEV-2', 'NOTIF-DEV-4', 'NOTIF-DRV-9', 'MMIO-DRV-1
 const LOST_KICK = ['NOTIF-DRV-5', 'NOTIF-DRV-6', 'NOTIF-DRV-7', 'NOTIF-DRV-8', 'NOTIF-DEV-8'];
 
 interface QueueView {
-  ready: boolean;
   nextAvail: number;
   lastUsed: number;
   /** For queues fed by a backend (rx): packets waiting for a buffer; undefined = always has work. */
@@ -31,7 +30,7 @@ class QuiesceRun implements OracleRun {
   private queue(q: number): QueueView {
     let v = this.queues.get(q);
     if (!v) {
-      v = { ready: false, nextAvail: 0, lastUsed: 0, backlog: undefined, lastKickAt: -1, lastUsedAt: -1 };
+      v = { nextAvail: 0, lastUsed: 0, backlog: undefined, lastKickAt: -1, lastUsedAt: -1 };
       this.queues.set(q, v);
     }
     return v;
@@ -49,8 +48,7 @@ class QuiesceRun implements OracleRun {
         const d = ev.data;
         switch (ev.name) {
           case 'dev.queueReady': {
-            const v = this.queue(Number(d.q));
-            v.ready = d.ready === true;
+            const v = this.queue(Number(d.q)); // ready or not: the shared ring view knows which
             v.nextAvail = 0;
             v.lastUsed = 0;
             break;
@@ -60,10 +58,7 @@ class QuiesceRun implements OracleRun {
           case 'drv.getUsed': this.queue(Number(d.q)).lastUsed = Number(d.lastUsed); break;
           case 'dev.backlog': this.queue(Number(d.q)).backlog = Number(d.n); break;
           case 'dev.activate': this.active = true; break;
-          case 'dev.reset':
-            this.active = false;
-            for (const v of this.queues.values()) v.ready = false;
-            break;
+          case 'dev.reset': this.active = false; break; // the ring view drops every queue
           default: break;
         }
         break;
@@ -85,7 +80,7 @@ class QuiesceRun implements OracleRun {
     if (!this.active) return;
     for (const [q, v] of this.queues) {
       const rings = this.rings.queues.get(q);
-      if (!v.ready || !rings) continue;
+      if (!rings) continue; // not ready (the ring view holds ready queues only)
       const usedIdx = this.rings.value(rings, 'usedIdx');
       const availIdx = this.rings.value(rings, 'availIdx');
       if (usedIdx !== v.lastUsed) {
