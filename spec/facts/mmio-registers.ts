@@ -46,6 +46,19 @@ export const MMIO_MAGIC = 0x74726976; // "virt" little-endian (MMIO-DEV-1)
 export const MMIO_VENDOR_QEMU = 0x554d4551; // "QEMU"
 export const MMIO_WINDOW = 0x200;
 
+/**
+ * EXPERIMENTAL — not in any spec or proposal: per-line interrupt status for a device with
+ * several interrupt lines (the `multi-irq-per-line-status` variant). Two bits per line,
+ * line k in bits 2k (VRING) and 2k+1 (CONFIG): a read shows every line's bits, an ACK write
+ * clears the written ones, so handlers on different CPUs never share a selector. Placed in
+ * the reserved range below ConfigGeneration; a real proposal would need an allocation.
+ */
+export const MMIO_EXPERIMENTAL_LINES = {
+  LineInterruptStatus: 0x0f0,
+  LineInterruptACK: 0x0f4,
+} as const;
+export const LINE_STATUS_BITS = 2;
+
 /** InterruptStatus / InterruptACK bits (§4.2.2, §4.2.3.4). */
 export const MMIO_INT = {
   VRING: 1, // used buffer notification

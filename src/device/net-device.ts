@@ -1,15 +1,18 @@
-// virtio-net, one rx/tx pair (§5.1): receiveq1 = vq0, transmitq1 = vq1. The backend peer
-// injects packets into receiveq1 and the device transmits what the driver queues on
-// transmitq1, after QEMU hw/net/virtio-net.c (flush_tx, has_buffers, receive).
+// virtio-net (§5.1) with one or several rx/tx pairs: receiveq k+1 = vq 2k, transmitq k+1 =
+// vq 2k+1, and with MQ the control queue last (§5.1.2). The backend peer injects packets,
+// steered to the active receive queues; the device transmits what the driver queues and
+// answers VQ_PAIRS_SET on the control queue. After QEMU hw/net/virtio-net.c (flush_tx,
+// has_buffers, receive, virtio_net_handle_ctrl, virtio_net_handle_mq).
 
 import { type Process, load, note, store, wait } from '../kernel/index.ts';
-import { VIRTIO_F, VIRTIO_NET_F, featureMask } from '../../spec/facts/feature-bits.ts';
+import { VIRTIO_F, VIRTIO_NET_F, featureMask, hasFeature } from '../../spec/facts/feature-bits.ts';
+import { CTRL_CMD, NET_CONFIG, VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN,
+  VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, VIRTIO_NET_ERR, VIRTIO_NET_OK, ctrlVqIndex, isTxVq, rxq2vq, vq2pair } from '../../spec/facts/net.ts';
 import { STATUS } from '../../spec/facts/status-bits.ts';
 import { VirtioDeviceCore, type KickMode } from './virtio-device.ts';
 import type { DeviceQuirks } from './quirks.ts';
+import type { DeviceVirtqueue } from './virtqueue.ts';
 
-export const NET_RX = 0;
-export const NET_TX = 1;
 export const VIRTIO_ID_NET = 1;
 export const VIRTIO_NET_S_LINK_UP = 1;
 export const VIRTIO_NET_S_ANNOUNCE = 2;
@@ -29,30 +32,56 @@ export interface NetDeviceOptions {
   readonly rxBurst: number;
   /** The link also announces once as soon as a driver is present, before DRIVER_OK (a config change the driver must defer, §2.5). */
   readonly earlyAnnounce: boolean;
+  /** max_virtqueue_pairs (§5.1.4), offered with MQ and CTRL_VQ; 0 = neither (one pair, no control queue). */
+  readonly maxQueuePairs: number;
+  /** Extra feature bits the transport offers (e.g. an experimental interrupt-line bit). */
+  readonly transportFeatures: bigint;
 }
 
 export class NetDevice extends VirtioDeviceCore {
-  /** Packets received from the peer and not yet placed in an rx buffer (QEMU's net queue). */
-  readonly backlog: number[] = [];
+  /**
+   * Packets received from the peer and not yet placed in an rx buffer, per queue pair (QEMU
+   * keeps one net queue per subqueue; the peer steers each packet to an active pair).
+   */
+  readonly backlog: number[][];
   readonly mac = [0x52, 0x54, 0x00, 0x12, 0x34, 0x56];
   linkStatus = VIRTIO_NET_S_LINK_UP;
+  /** `curr_queue_pairs`: 1 after reset (NET-MQ-DEV-2), then what VQ_PAIRS_SET set. */
+  currQueuePairs = 1;
+  /** Pairs that exist: max_virtqueue_pairs, or 1 without MQ. */
+  readonly pairs: number;
 
   constructor(readonly net: NetDeviceOptions) {
+    const mq = net.maxQueuePairs > 0;
     super({
       deviceId: VIRTIO_ID_NET,
       hostFeatures: featureMask(VIRTIO_NET_F.MAC, VIRTIO_NET_F.STATUS)
         | (net.quirks.offerMqWithoutCtrlVq ? featureMask(VIRTIO_NET_F.MQ) : 0n)
+        | (mq ? featureMask(VIRTIO_NET_F.MQ, VIRTIO_NET_F.CTRL_VQ) : 0n)
         | (net.eventIdx ? featureMask(VIRTIO_F.EVENT_IDX) : 0n)
-        | (net.legacy ? 0n : featureMask(VIRTIO_F.VERSION_1)),
-      queueCount: 2,
+        | (net.legacy ? 0n : featureMask(VIRTIO_F.VERSION_1))
+        | net.transportFeatures,
+      queueCount: mq ? 2 * net.maxQueuePairs + 1 : 2,
       queueNumMax: net.queueNumMax,
       indexWidth: net.indexWidth,
       kicks: net.kicks,
       quirks: net.quirks,
     });
+    this.pairs = Math.max(1, net.maxQueuePairs);
+    this.backlog = Array.from({ length: this.pairs }, () => []);
   }
 
-  /** Config space (§5.1.4): mac[6], le16 status. */
+  get mqNegotiated(): boolean {
+    return hasFeature(this.guestFeatures, VIRTIO_NET_F.MQ);
+  }
+
+  /** The control queue's index under the negotiated features, or −1 without CTRL_VQ (§5.1.2). */
+  get ctrlVq(): number {
+    if (!hasFeature(this.guestFeatures, VIRTIO_NET_F.CTRL_VQ)) return -1;
+    return ctrlVqIndex(this.mqNegotiated, this.net.maxQueuePairs);
+  }
+
+  /** Config space (§5.1.4): mac[6], le16 status, le16 max_virtqueue_pairs. */
   readConfig(off: number, size: number): number {
     let v = 0;
     for (let i = size - 1; i >= 0; i--) v = v * 256 + this.configByte(off + i);
@@ -61,22 +90,83 @@ export class NetDevice extends VirtioDeviceCore {
 
   private configByte(off: number): number {
     if (off < 6) return this.mac[off]!;
-    if (off === 6) return this.linkStatus;
+    if (off === NET_CONFIG.status) return this.linkStatus;
+    const max = this.net.maxQueuePairs;
+    if (off === NET_CONFIG.maxVirtqueuePairs && max > 0) return max & 0xff;
+    if (off === NET_CONFIG.maxVirtqueuePairs + 1 && max > 0) return max >> 8;
     return 0;
   }
 
   protected override activate(): void {
     super.activate();
-    this.transport.emit('dev.backlog', { q: NET_RX, n: this.backlog.length }); // receiveq1 is fed by the backend
+    for (let p = 0; p < this.pairs; p++) this.transport.emit('dev.backlog', { q: rxq2vq(p), n: this.backlog[p]!.length }); // the receive queues are fed by the backend
   }
 
   protected override resetDevice(): void {
-    // Packets queued in the backend survive a reset of the device (they belong to the peer).
+    // Packets queued in the backend survive a reset of the device (they belong to the peer),
+    // but the steering starts over on receiveq1 (NET-MQ-DEV-2).
+    this.setQueuePairs(1);
   }
 
   protected override *handleOutput(q: number): Process {
-    if (q === NET_TX) yield* this.flushTx();
-    else if (q === NET_RX) yield* this.receiveBacklog(); // rx kick: the driver refilled
+    if (q === this.ctrlVq) yield* this.handleCtrl();
+    else if (vq2pair(q) >= (this.mqNegotiated ? this.pairs : 1)) return; // no such queue under these features
+    else if (isTxVq(q)) yield* this.flushTx(q);
+    else yield* this.receiveBacklog(vq2pair(q)); // rx kick: the driver refilled
+  }
+
+  /**
+   * `virtio_net_handle_ctrl` → `virtio_net_handle_mq` (§5.1.9.5.6): VQ_PAIRS_SET n is
+   * accepted iff MQ was negotiated and 1 ≤ n ≤ max_virtqueue_pairs; otherwise the ack is
+   * VIRTIO_NET_ERR (QEMU). The device switches its receive steering when it completes the
+   * command: the new count is in force before the used entry is published (NET-MQ-DEV-3).
+   */
+  private *handleCtrl(): Process {
+    const vq = this.queues[this.ctrlVq]!;
+    if (!this.activated || !vq.ready) return;
+    for (;;) {
+      const elem = yield* vq.pop();
+      if (!elem) break;
+      const head = yield load(elem.addr + CTRL_CMD.class, 4, 'dev.ctrl.load_command');
+      const cls = head & 0xff;
+      const cmd = (head >> 8) & 0xff;
+      const pairs = head >>> 16;
+      let ack = VIRTIO_NET_ERR;
+      if (cls === VIRTIO_NET_CTRL_MQ && cmd === VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET && this.mqNegotiated && this.pairsAcceptable(pairs)) {
+        this.setQueuePairs(pairs);
+        ack = VIRTIO_NET_OK;
+      }
+      yield note('dev.ctrl', { q: vq.index, cls, cmd, pairs, ack, curr: this.currQueuePairs });
+      yield store(elem.addr + CTRL_CMD.ack, 1, ack, 'dev.ctrl.store_ack');
+      yield* vq.push(elem, 1);
+      yield* this.notify(vq);
+    }
+    yield* this.endBatch(vq);
+  }
+
+  /** QEMU: `queue_pairs < MIN || queue_pairs > MAX || queue_pairs > n->max_queue_pairs` → ERR. */
+  private pairsAcceptable(pairs: number): boolean {
+    if (pairs < VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN || pairs > VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX) return false;
+    return this.quirks.pairsBoundedByProtocolMax || pairs <= this.net.maxQueuePairs; // BZ-CH-02: only the protocol bound
+  }
+
+  /**
+   * `virtio_net_set_queue_pairs`: pairs above the count are detached from the backend; what
+   * their backend queues held is steered to the attached ones (no packet is lost).
+   */
+  private setQueuePairs(pairs: number): void {
+    this.currQueuePairs = pairs;
+    const attached = Math.min(pairs, this.pairs); // the mutant may record more than exist
+    for (let p = attached; p < this.pairs; p++) {
+      const moved = this.backlog[p]!.splice(0);
+      for (const seq of moved) this.backlog[this.steer(seq, attached)]!.push(seq);
+    }
+    if (this.transport) for (let p = 0; p < this.pairs; p++) this.transport.emit('dev.backlog', { q: rxq2vq(p), n: this.backlog[p]!.length });
+  }
+
+  /** Receive steering (NET-MQ-DEV-4, automatic): flow = packet number, spread over the active pairs. */
+  private steer(seq: number, active: number): number {
+    return (seq - 1) % active;
   }
 
   /**
@@ -84,8 +174,8 @@ export class NetDevice extends VirtioDeviceCore {
    * and re-check — a buffer added between the last pop and the re-enable is seen by the
    * re-check, not lost (NOTIF-DEV-8).
    */
-  private *flushTx(): Process {
-    const vq = this.queues[NET_TX]!;
+  private *flushTx(q: number): Process {
+    const vq = this.queues[q]!;
     if (!this.activated || !vq.ready) return;
     for (;;) {
       yield* vq.setNotification(false);
@@ -93,7 +183,7 @@ export class NetDevice extends VirtioDeviceCore {
         const elem = yield* vq.pop();
         if (!elem) break;
         const seq = yield load(elem.addr, 4, 'dev.tx.load_packet');
-        yield note('dev.txPacket', { q: NET_TX, seq });
+        yield note('dev.txPacket', { q, seq });
         yield* vq.push(elem, 0);
         yield* this.notify(vq);
         if (this.quirks.onePerKick) return; // BZ-CV-03: one chain per kick, no re-check
@@ -105,8 +195,7 @@ export class NetDevice extends VirtioDeviceCore {
   }
 
   /** `virtio_net_has_buffers`: enable kicks and re-check before giving up (the refill race). */
-  private *hasBuffers(): Process<boolean> {
-    const vq = this.queues[NET_RX]!;
+  private *hasBuffers(vq: DeviceVirtqueue): Process<boolean> {
     if (yield* vq.empty()) {
       yield* vq.setNotification(true);
       if (yield* vq.empty()) return false;
@@ -115,17 +204,18 @@ export class NetDevice extends VirtioDeviceCore {
     return true;
   }
 
-  /** `virtio_net_receive` for every queued packet while rx buffers last. */
-  private *receiveBacklog(): Process {
-    const vq = this.queues[NET_RX]!;
-    while (this.backlog.length > 0 && this.activated && vq.ready && !vq.broken) {
-      if (!(yield* this.hasBuffers())) break; // the driver's rx kick will flush the rest
+  /** `virtio_net_receive` for every packet queued for `pair` while its rx buffers last. */
+  private *receiveBacklog(pair: number): Process {
+    const vq = this.queues[rxq2vq(pair)]!;
+    const backlog = this.backlog[pair]!;
+    while (backlog.length > 0 && this.activated && vq.ready && !vq.broken) {
+      if (!(yield* this.hasBuffers(vq))) break; // the driver's rx kick will flush the rest
       const elem = yield* vq.pop();
       if (!elem) break;
-      const seq = this.backlog.shift()!;
-      yield note('dev.backlog', { q: NET_RX, n: this.backlog.length });
+      const seq = backlog.shift()!;
+      yield note('dev.backlog', { q: vq.index, n: backlog.length });
       yield store(elem.addr, 4, seq, 'dev.rx.store_packet');
-      yield note('dev.rxPacket', { q: NET_RX, seq });
+      yield note('dev.rxPacket', { q: vq.index, seq });
       yield* vq.push(elem, 4);
       yield* this.notify(vq);
     }
@@ -141,9 +231,10 @@ export class NetDevice extends VirtioDeviceCore {
       yield* this.lock.acquire('net.peer');
       // One main-loop iteration: read up to `burst` packets and deliver each under the same lock hold.
       for (let i = 0; i < burst && seq <= this.net.rxPackets; i++, seq++) {
-        this.backlog.push(seq);
-        yield note('dev.backlog', { q: NET_RX, n: this.backlog.length });
-        yield* this.receiveBacklog();
+        const pair = this.steer(seq, Math.min(this.currQueuePairs, this.pairs));
+        this.backlog[pair]!.push(seq);
+        yield note('dev.backlog', { q: rxq2vq(pair), n: this.backlog[pair]!.length });
+        yield* this.receiveBacklog(pair);
       }
       yield* this.lock.release('net.peer');
       // Announce once per `announceEvery` packets delivered, wherever the burst boundaries fall.

@@ -24,6 +24,8 @@ export interface DeviceQuirks {
   readonly notifyOncePerBatch: boolean;
   /** BZ-LNX-03's trigger (QEMU `ctrl_vq=off,mq=on`): MQ offered without CTRL_VQ, against FEAT-DEV-1. */
   readonly offerMqWithoutCtrlVq: boolean;
+  /** BZ-CH-02 (Cloud Hypervisor before 0e085592): VQ_PAIRS_SET accepted up to 0x8000, not up to max_virtqueue_pairs. */
+  readonly pairsBoundedByProtocolMax: boolean;
 }
 
 export const REFERENCE_DEVICE: DeviceQuirks = {
@@ -38,4 +40,5 @@ export const REFERENCE_DEVICE: DeviceQuirks = {
   needEventOffByOne: false,
   notifyOncePerBatch: false,
   offerMqWithoutCtrlVq: false,
+  pairsBoundedByProtocolMax: false,
 };

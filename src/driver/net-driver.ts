@@ -1,12 +1,16 @@
-// A Linux-like virtio-net driver for one rx/tx pair, after drivers/virtio/virtio.c
-// (virtio_dev_probe, §3.1.1) and drivers/net/virtio_net.c (probe, open, start_xmit, NAPI
-// rx and tx polls). Each vCPU runs `cpuMain`: NAPI softirq work first, then queued tasks.
+// A Linux-like virtio-net driver, after drivers/virtio/virtio.c (virtio_dev_probe, §3.1.1)
+// and drivers/net/virtio_net.c (virtnet_probe, virtnet_open, start_xmit, NAPI rx and tx
+// polls, virtnet_send_command, _virtnet_set_queues). One rx/tx pair, or with MQ (§5.1.9.5.6)
+// max_virtqueue_pairs of them and a control queue. Each vCPU runs `cpuMain`: NAPI softirq
+// work first, then queued tasks.
 
 import { type Process, load, mmioRead, note, store, wait } from '../kernel/index.ts';
 import { MMIO } from '../../spec/facts/mmio-registers.ts';
 import { splitRing } from '../../spec/facts/split-ring-layout.ts';
 import { STATUS } from '../../spec/facts/status-bits.ts';
 import { VIRTIO_F, VIRTIO_NET_F, featureMask, hasFeature } from '../../spec/facts/feature-bits.ts';
+import { CTRL_CMD, NET_CONFIG, VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN,
+  VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, VIRTIO_NET_OK, ctrlVqIndex, rxq2vq, txq2vq } from '../../spec/facts/net.ts';
 import type { DmaAllocator } from '../platform/guest-memory.ts';
 import { VirtioMmioDriver } from './virtio-mmio.ts';
 import { Napi, NapiScheduler } from './napi.ts';
@@ -21,6 +25,8 @@ export interface NetDriverOptions {
   readonly eventIdx: boolean;
   readonly txPackets: number;
   readonly napiBudget: number;
+  /** `ethtool -L combined N` once half the packets are sent: VQ_PAIRS_SET N while traffic flows. 0 = never. */
+  readonly resizeQueuePairsTo: number;
 }
 
 /** Work a CPU runs when it is ready (a process context, below softirq). */
@@ -32,26 +38,58 @@ export interface Task {
 const RX_BUF = 64;
 const TX_BUF = 64;
 
+/** `struct receive_queue` + `struct send_queue` of one pair. */
+class QueuePair {
+  readonly rxBufs: number[];
+  readonly txBufs: number[];
+  readonly txFree: number[];
+  readonly rxNapi: Napi;
+  readonly txNapi: Napi;
+  /** The tx queue lock (`__netif_tx_lock`): start_xmit and the tx NAPI poll share the virtqueue. */
+  readonly txLock = new SpinLock();
+
+  constructor(readonly index: number, readonly rx: Vring, readonly tx: Vring, dma: DmaAllocator,
+    rxPoll: (pair: QueuePair, cpu: number, budget: number) => Process<number>, txPoll: (pair: QueuePair, cpu: number) => Process<number>) {
+    this.rxBufs = Array.from({ length: rx.layout.num }, () => dma.alloc(RX_BUF, 64));
+    this.txBufs = Array.from({ length: tx.layout.num }, () => dma.alloc(TX_BUF, 64));
+    this.txFree = [...this.txBufs.keys()];
+    const suffix = index === 0 ? '' : String(index); // pair 0 keeps the single-queue names
+    this.rxNapi = new Napi(`napi.rx${suffix}`, dma.alloc(4, 4), (cpu, budget) => rxPoll(this, cpu, budget));
+    this.txNapi = new Napi(`napi.tx${suffix}`, dma.alloc(4, 4), (cpu) => txPoll(this, cpu));
+  }
+}
+
 export class NetDriver {
   readonly napi: NapiScheduler;
   readonly tasks: Task[][];
-  rx: Vring | undefined;
-  tx: Vring | undefined;
+  readonly pairs: QueuePair[] = [];
+  /** The control queue (with CTRL_VQ), and its command buffer. */
+  private cvq: Vring | undefined;
+  private ctrlBuf = 0;
+  /** `cvq_lock`: one control command in flight. */
+  private readonly cvqLock = new SpinLock();
   features = 0n;
-  private rxBufs: number[] = [];
-  private txBufs: number[] = [];
-  private readonly txFree: number[] = [];
-  private rxNapi!: Napi;
-  private txNapi!: Napi;
+  /** `max_queue_pairs` (from config with MQ, else 1) and `curr_queue_pairs` (1 until VQ_PAIRS_SET succeeds). */
+  maxQueuePairs = 1;
+  currQueuePairs = 1;
+  /** Transmit queues start_xmit may pick from: narrowed *before* a smaller VQ_PAIRS_SET is made available (NET-MQ-DRV-4). */
+  private txQueuePairs = 1;
   readonly received: number[] = [];
-  /** The tx queue lock (`__netif_tx_lock`): start_xmit and the tx NAPI poll share the virtqueue. */
-  private readonly txLock = new SpinLock();
   txCompleted = 0;
+  private txSent = 0;
 
   constructor(readonly mmio: VirtioMmioDriver, private readonly dma: DmaAllocator, readonly options: NetDriverOptions) {
     this.napi = new NapiScheduler(options.cpus, mmio.quirks);
     this.tasks = Array.from({ length: options.cpus }, () => []);
     this.tasks[0]!.push({ ready: () => true, run: () => this.probe() });
+  }
+
+  /** receiveq1 / transmitq1 (the single-queue driver's only pair). */
+  get rx(): Vring | undefined {
+    return this.pairs[0]?.rx;
+  }
+  get tx(): Vring | undefined {
+    return this.pairs[0]?.tx;
   }
 
   /** What a vCPU runs: softirq (NAPI polls) before tasks; idle (HLT) when neither. */
@@ -88,15 +126,19 @@ export class NetDriver {
     yield* this.addStatus(STATUS.ACKNOWLEDGE); // step 2
     yield* this.addStatus(STATUS.DRIVER); // step 3
     const offered = yield* m.getFeatures(); // step 4
-    const known = featureMask(VIRTIO_F.VERSION_1, VIRTIO_NET_F.MAC, VIRTIO_NET_F.STATUS)
-      | (this.options.eventIdx ? featureMask(VIRTIO_F.EVENT_IDX) : 0n);
+    const known = featureMask(VIRTIO_F.VERSION_1, VIRTIO_NET_F.MAC, VIRTIO_NET_F.STATUS, VIRTIO_NET_F.CTRL_VQ, VIRTIO_NET_F.MQ)
+      | (this.options.eventIdx ? featureMask(VIRTIO_F.EVENT_IDX) : 0n)
+      | m.transportFeatures();
     const legacy = !hasFeature(offered, VIRTIO_F.VERSION_1);
     if (m.version === 2 && legacy) return yield* this.fail('Version 2 device without VERSION_1');
     this.features = m.quirks.acceptUnofferedFeatures
       ? known | featureMask(VIRTIO_F.EVENT_IDX) // the mutant: what it knows, offered or not
       : offered & known; // FEAT-DRV-1/3: only what was offered and is understood
-    // BZ-LNX-03: the 2014 driver knew MQ and took it without checking its prerequisite
-    // (virtnet_validate_features now refuses MQ without CTRL_VQ, FEAT-DRV-2).
+    // virtnet_validate_features: MQ needs CTRL_VQ (FEAT-DRV-2). BZ-LNX-03: the 2014 driver
+    // knew MQ and took it without checking its prerequisite.
+    if (hasFeature(this.features, VIRTIO_NET_F.MQ) && !hasFeature(this.features, VIRTIO_NET_F.CTRL_VQ) && !m.quirks.acceptMqWithoutCtrlVq) {
+      this.features &= ~featureMask(VIRTIO_NET_F.MQ);
+    }
     if (m.quirks.acceptMqWithoutCtrlVq) this.features |= offered & featureMask(VIRTIO_NET_F.MQ);
     yield* m.finalizeFeatures(this.features);
     if (!legacy) {
@@ -105,35 +147,119 @@ export class NetDriver {
       if (!(status & STATUS.FEATURES_OK)) return yield* this.fail('device refused FEATURES_OK'); // STATUS-DRV-9
     }
     // step 7: virtqueues, interrupt, buffers
+    const mq = hasFeature(this.features, VIRTIO_NET_F.MQ) && hasFeature(this.features, VIRTIO_NET_F.CTRL_VQ);
+    if (mq) this.maxQueuePairs = yield* this.readMaxQueuePairs();
     const eventIdx = hasFeature(this.features, VIRTIO_F.EVENT_IDX);
     m.configChanged = (cpu) => this.configChangedIrq(cpu); // the driver's config_changed: bound with the driver
-    m.requestIrq(); // vm_find_vqs: request_irq before the queues are set up
-    this.rx = yield* m.setupVq(0, this.options.queueSize, eventIdx, this.options.indexWidth);
-    this.tx = yield* m.setupVq(1, this.options.queueSize, eventIdx, this.options.indexWidth);
-    if (!this.rx || !this.tx) return yield* this.fail('missing virtqueues');
-    this.setupNapi(this.rx, this.tx);
-    yield* this.napi.init(this.rxNapi);
-    yield* this.napi.init(this.txNapi);
-    for (let i = 0; i < this.rx.layout.num; i++) yield* this.addRxBuffer(i);
-    if (m.quirks.kickBeforeDriverOk) yield* this.kick(this.rx); // BZ-LNX-02: a kick before DRIVER_OK
+    m.negotiated(this.features);
+    yield* m.requestIrq(); // vm_find_vqs: request_irq before the queues are set up
+    const { queueSize, indexWidth } = this.options;
+    for (let p = 0; p < this.maxQueuePairs; p++) {
+      const rx = yield* m.setupVq(rxq2vq(p), queueSize, eventIdx, indexWidth);
+      const tx = yield* m.setupVq(txq2vq(p), queueSize, eventIdx, indexWidth);
+      if (!rx || !tx) return yield* this.fail('missing virtqueues');
+      this.setupPair(p, rx, tx);
+    }
+    if (hasFeature(this.features, VIRTIO_NET_F.CTRL_VQ)) {
+      this.cvq = yield* m.setupVq(ctrlVqIndex(mq, this.maxQueuePairs), queueSize, eventIdx, indexWidth);
+      if (!this.cvq) return yield* this.fail('missing control virtqueue');
+      yield* this.cvq.noCallback(); // virtnet_find_vqs: the control queue is polled, not interrupt-driven
+      this.ctrlBuf = this.dma.alloc(CTRL_CMD.size, 8);
+    }
+    for (const pair of this.pairs) {
+      yield* this.napi.init(pair.rxNapi);
+      yield* this.napi.init(pair.txNapi);
+    }
+    for (const pair of this.pairs) for (let i = 0; i < pair.rx.layout.num; i++) yield* this.addRxBuffer(pair, i);
+    if (m.quirks.kickBeforeDriverOk) yield* this.kick(this.pairs[0]!.rx); // BZ-LNX-02: a kick before DRIVER_OK
     yield* this.addStatus(STATUS.DRIVER_OK); // step 8: virtio_device_ready
     yield* m.configEnable(0); // virtio_dev_probe: virtio_config_core_enable once the driver's probe returned
+    if (mq) {
+      // virtnet_probe, after virtio_device_ready (NET-CVQ-1): one pair per CPU, at most max.
+      if (m.quirks.requestPairsAboveMax) yield* this.setQueuePairs(this.maxQueuePairs + 1); // the probing driver: must get an ERR
+      yield* this.setQueuePairs(Math.min(this.maxQueuePairs, this.options.cpus));
+    }
     // virtnet_open: try_fill_recv kicks (STATUS-DRV-10: only now), then enables NAPI — the
     // rx ring is not shared with a NAPI poll on another CPU until then.
-    yield* this.kick(this.rx);
-    yield* this.napi.enable(this.rxNapi, this.rx, 0);
-    yield* this.napi.enable(this.txNapi, this.tx, 0);
-    const txCpu = this.options.cpus > 1 ? 1 : 0;
-    for (let seq = 1; seq <= this.options.txPackets; seq++) {
-      // start_xmit runs when the queue is awake: a free slot (netif_stop_queue until tx completes)
-      this.tasks[txCpu]!.push({ ready: () => this.txFree.length > 0, run: () => this.startXmit(seq, txCpu) });
+    for (const pair of this.pairs) yield* this.kick(pair.rx);
+    for (const pair of this.pairs) {
+      yield* this.napi.enable(pair.rxNapi, pair.rx, 0);
+      yield* this.napi.enable(pair.txNapi, pair.tx, 0);
+    }
+    this.queueTransmits(mq);
+  }
+
+  /**
+   * The workload: `txPackets` packets. Single queue: all from one CPU. With MQ, packet k from
+   * CPU k mod cpus, each CPU on its own transmit queue (XPS) among the active ones.
+   */
+  private queueTransmits(mq: boolean): void {
+    const { cpus, txPackets, resizeQueuePairsTo } = this.options;
+    for (let seq = 1; seq <= txPackets; seq++) {
+      const cpu = mq ? (seq - 1) % cpus : cpus > 1 ? 1 : 0;
+      // start_xmit runs when its queue is awake: a free slot (netif_stop_queue until tx completes)
+      this.tasks[cpu]!.push({ ready: () => this.pairs[this.txPairOf(cpu)]!.txFree.length > 0, run: () => this.startXmit(seq, cpu) });
+    }
+    if (mq && resizeQueuePairsTo > 0) {
+      const half = Math.ceil(txPackets / 2);
+      this.tasks[0]!.push({ ready: () => this.txSent >= half, run: () => this.setQueuePairs(resizeQueuePairsTo) });
     }
   }
 
+  /** XPS: the transmit queue of `cpu` among those start_xmit may use. */
+  private txPairOf(cpu: number): number {
+    return cpu % this.txQueuePairs;
+  }
+
+  /** `virtnet_probe`: max_virtqueue_pairs from config (16-bit access, MMIO-DRV-2), 1 if out of range. */
+  private *readMaxQueuePairs(): Process<number> {
+    const max = yield mmioRead(this.mmio.dev, MMIO.Config + NET_CONFIG.maxVirtqueuePairs, 'drv.config.read_max_pairs', 2);
+    return max < VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN || max > VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX ? 1 : max;
+  }
+
+  /**
+   * `_virtnet_set_queues`: VQ_PAIRS_SET n on the control queue. Transmit queues above n are
+   * closed before the command is made available (NET-MQ-DRV-4: the restriction starts at
+   * submission) — under their tx locks, so no start_xmit is half-way through one of them.
+   * On an ERR ack the old count stays (Linux: "Fail to set num of queue pairs").
+   */
+  private *setQueuePairs(n: number): Process {
+    const closing = this.pairs.slice(Math.min(n, this.txQueuePairs), this.txQueuePairs);
+    for (const pair of closing) yield* pair.txLock.acquire('set_queues'); // netif_tx_lock
+    this.txQueuePairs = Math.max(1, Math.min(this.txQueuePairs, n));
+    for (const pair of closing) pair.txLock.release();
+    const ok = yield* this.sendCommand(VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, n);
+    if (ok) this.currQueuePairs = n;
+    this.txQueuePairs = Math.min(this.currQueuePairs, this.maxQueuePairs);
+    yield note('drv.queuePairs', { requested: n, ok, curr: this.currQueuePairs });
+  }
+
+  /**
+   * `virtnet_send_command`: one command at a time (cvq_lock); add the buffer, kick, then
+   * spin until the device has used it (the control queue has no callback) and read the ack.
+   */
+  private *sendCommand(cls: number, cmd: number, data: number): Process<boolean> {
+    const cvq = this.cvq!;
+    yield* this.cvqLock.acquire('send_command');
+    const buf = this.ctrlBuf;
+    yield store(buf + CTRL_CMD.class, 4, cls | (cmd << 8) | (data << 16), 'drv.ctrl.store_command');
+    yield store(buf + CTRL_CMD.ack, 1, 0xff, 'drv.ctrl.store_ack_poison'); // VIRTIO_NET_ERR-or-nothing: the device must write it
+    yield* cvq.add(buf, CTRL_CMD.size, true, 0);
+    yield note('drv.ctrlSubmit', { q: cvq.index, cls, cmd, data });
+    yield* this.kick(cvq);
+    // `while (!virtqueue_get_buf(vi->cvq, &tmp) && !virtqueue_is_broken(vi->cvq)) cpu_relax();`
+    const memory = this.dma.memory;
+    yield wait(() => memory.read(splitRing.usedIdx(cvq.layout.used), 2) !== cvq.lastUsedIdx, 'drv.ctrl.spin');
+    yield* cvq.getBuf();
+    const ack = (yield load(buf + CTRL_CMD.ack, 1, 'drv.ctrl.load_ack')) & 0xff;
+    this.cvqLock.release();
+    return ack === VIRTIO_NET_OK;
+  }
+
   /** `skb_xmit_done`: suppress further interrupts, then schedule tx NAPI (napi_tx). */
-  private *skbXmitDone(tx: Vring, cpu: number): Process {
-    yield* tx.disableCb();
-    yield* this.napi.schedule(this.txNapi, tx, cpu);
+  private *skbXmitDone(pair: QueuePair, cpu: number): Process {
+    yield* pair.tx.disableCb();
+    yield* this.napi.schedule(pair.txNapi, pair.tx, cpu);
   }
 
   /** `virtnet_config_changed`: the interrupt only schedules the config work (a task). */
@@ -144,7 +270,7 @@ export class NetDriver {
 
   /** `virtnet_config_changed_work`: read the link status (a 16-bit field, 16-bit access: MMIO-DRV-2). */
   private *configChanged(): Process {
-    const status = yield mmioRead(this.mmio.dev, MMIO.Config + 6, 'drv.config.read_status', 2);
+    const status = yield mmioRead(this.mmio.dev, MMIO.Config + NET_CONFIG.status, 'drv.config.read_status', 2);
     yield note('drv.configChanged', { status });
   }
 
@@ -153,18 +279,15 @@ export class NetDriver {
     yield* this.addStatus(STATUS.FAILED);
   }
 
-  private setupNapi(rx: Vring, tx: Vring): void {
-    this.rxBufs = Array.from({ length: rx.layout.num }, () => this.dma.alloc(RX_BUF, 64));
-    this.txBufs = Array.from({ length: tx.layout.num }, () => this.dma.alloc(TX_BUF, 64));
-    this.txFree.push(...this.txBufs.keys());
-    this.rxNapi = new Napi('napi.rx', this.dma.alloc(4, 4), (cpu, budget) => this.rxPoll(cpu, budget));
-    this.txNapi = new Napi('napi.tx', this.dma.alloc(4, 4), (cpu) => this.txPoll(cpu));
-    rx.callback = (cpu) => this.napi.schedule(this.rxNapi, rx, cpu); // skb_recv_done
-    tx.callback = (cpu) => this.skbXmitDone(tx, cpu);
+  private setupPair(index: number, rx: Vring, tx: Vring): void {
+    const pair = new QueuePair(index, rx, tx, this.dma, (p, cpu, budget) => this.rxPoll(p, cpu, budget), (p, cpu) => this.txPoll(p, cpu));
+    this.pairs.push(pair);
+    rx.callback = (cpu) => this.napi.schedule(pair.rxNapi, rx, cpu); // skb_recv_done
+    tx.callback = (cpu) => this.skbXmitDone(pair, cpu);
   }
 
-  private *addRxBuffer(token: number): Process {
-    yield* this.rx!.add(this.rxBufs[token]!, RX_BUF, true, token);
+  private *addRxBuffer(pair: QueuePair, token: number): Process {
+    yield* pair.rx.add(pair.rxBufs[token]!, RX_BUF, true, token);
   }
 
   private *kick(vq: Vring): Process {
@@ -172,40 +295,40 @@ export class NetDriver {
   }
 
   /** `virtnet_poll` → `virtnet_receive`: take up to `budget` packets, refill, complete. */
-  private *rxPoll(cpu: number, budget: number): Process<number> {
-    const rx = this.rx!;
+  private *rxPoll(pair: QueuePair, cpu: number, budget: number): Process<number> {
+    const rx = pair.rx;
     let received = 0;
     const refill: number[] = [];
     while (received < budget) {
       const token = yield* rx.getBuf();
       if (token === undefined) break;
-      const seq = yield load(this.rxBufs[token]!, 4, 'drv.rx.load_packet');
+      const seq = yield load(pair.rxBufs[token]!, 4, 'drv.rx.load_packet');
       this.received.push(seq);
       yield note('drv.rxPacket', { q: rx.index, seq, cpu });
       refill.push(token);
       received++;
     }
     if (refill.length > 0) {
-      for (const token of refill) yield* this.addRxBuffer(token); // try_fill_recv
+      for (const token of refill) yield* this.addRxBuffer(pair, token); // try_fill_recv
       yield* this.kick(rx);
     }
-    if (received < budget) yield* this.completeNapi(this.rxNapi, rx, cpu);
+    if (received < budget) yield* this.completeNapi(pair.rxNapi, rx, cpu);
     return received;
   }
 
   /** `virtnet_poll_tx`: under the tx queue lock, reclaim every completed buffer, then complete. */
-  private *txPoll(cpu: number): Process<number> {
-    const tx = this.tx!;
-    yield* this.txLock.acquire(`cpu${cpu}`); // __netif_tx_lock: start_xmit uses the same virtqueue
+  private *txPoll(pair: QueuePair, cpu: number): Process<number> {
+    const tx = pair.tx;
+    yield* pair.txLock.acquire(`cpu${cpu}`); // __netif_tx_lock: start_xmit uses the same virtqueue
     for (;;) {
       const token = yield* tx.getBuf();
       if (token === undefined) break;
-      this.txFree.push(token);
+      pair.txFree.push(token);
       this.txCompleted++;
       yield note('drv.txComplete', { q: tx.index, cpu, completed: this.txCompleted });
     }
-    yield* this.completeNapi(this.txNapi, tx, cpu);
-    this.txLock.release();
+    yield* this.completeNapi(pair.txNapi, tx, cpu);
+    pair.txLock.release();
     return 0;
   }
 
@@ -214,22 +337,33 @@ export class NetDriver {
     else yield* this.napi.complete(napi, vq, cpu);
   }
 
-  /** `start_xmit`: fill a free buffer, add it, kick. */
+  /**
+   * `start_xmit` on this CPU's transmit queue: take its lock, and if the queue was closed
+   * meanwhile (a smaller VQ_PAIRS_SET), pick again; fill a free buffer, add it, kick.
+   */
   private *startXmit(seq: number, cpu: number): Process {
-    const tx = this.tx!;
-    yield* this.txLock.acquire(`cpu${cpu}`); // HARD_TX_LOCK around ndo_start_xmit
-    const token = this.txFree.shift()!;
-    yield store(this.txBufs[token]!, 4, seq, 'drv.tx.store_packet');
-    yield* tx.add(this.txBufs[token]!, TX_BUF, false, token);
+    let pair = this.pairs[this.txPairOf(cpu)]!;
+    yield* pair.txLock.acquire(`cpu${cpu}`); // HARD_TX_LOCK around ndo_start_xmit
+    while (pair.index >= this.txQueuePairs || pair.txFree.length === 0) {
+      pair.txLock.release(); // closed, or filled meanwhile: requeue on the queue XPS picks now
+      pair = this.pairs[this.txPairOf(cpu)]!;
+      yield wait(() => pair.txFree.length > 0, `cpu${cpu}.xmit_requeue`);
+      yield* pair.txLock.acquire(`cpu${cpu}`);
+    }
+    const tx = pair.tx;
+    const token = pair.txFree.shift()!;
+    yield store(pair.txBufs[token]!, 4, seq, 'drv.tx.store_packet');
+    yield* tx.add(pair.txBufs[token]!, TX_BUF, false, token);
     const jump = this.mmio.quirks.availIdxJump;
     if (jump && seq === 1) {
       // The hostile driver: avail.idx far beyond the ring (BZ-VMV-01's trigger).
       yield store(splitRing.availIdx(tx.layout.avail), 2, (tx.availIdxShadow + jump) & tx.mask, 'drv.hostile.store_avail_idx');
     }
+    this.txSent++;
     yield note('drv.txPacket', { q: tx.index, seq });
     yield* this.kick(tx);
-    yield* this.checkSqFullAndDisable(tx, cpu);
-    this.txLock.release();
+    yield* this.checkSqFullAndDisable(pair, cpu);
+    pair.txLock.release();
   }
 
   /**
@@ -237,9 +371,10 @@ export class NetDriver {
    * callbacks are re-armed with `virtqueue_enable_cb_delayed`; if enough were used already,
    * tx NAPI is scheduled to reclaim them now rather than waiting for an interrupt.
    */
-  private *checkSqFullAndDisable(tx: Vring, cpu: number): Process {
+  private *checkSqFullAndDisable(pair: QueuePair, cpu: number): Process {
+    const tx = pair.tx;
     if (tx.numFree > 0) return;
     yield note('drv.txQueueFull', { q: tx.index });
-    if (!(yield* tx.enableCbDelayed())) yield* this.napi.schedule(this.txNapi, tx, cpu);
+    if (!(yield* tx.enableCbDelayed())) yield* this.napi.schedule(pair.txNapi, tx, cpu);
   }
 }

@@ -26,6 +26,8 @@ export interface DriverQuirks {
   readonly dropConfigWhileDisabled: boolean;
   /** BZ-LNX-03, Linux before "virtio-net: validate features during probe" (2014): accepts MQ without CTRL_VQ. */
   readonly acceptMqWithoutCtrlVq: boolean;
+  /** A probing driver (BZ-CH-02's trigger, against NET-MQ-DRV-2): first asks VQ_PAIRS_SET max+1, expecting VIRTIO_NET_ERR. */
+  readonly requestPairsAboveMax: boolean;
 }
 
 export const REFERENCE_DRIVER: DriverQuirks = {
@@ -41,4 +43,5 @@ export const REFERENCE_DRIVER: DriverQuirks = {
   configCallbackDuringProbe: false,
   dropConfigWhileDisabled: false,
   acceptMqWithoutCtrlVq: false,
+  requestPairsAboveMax: false,
 };

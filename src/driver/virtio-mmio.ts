@@ -1,6 +1,7 @@
 // The driver side of virtio-mmio, after Linux drivers/virtio/virtio_mmio.c: probe checks
 // (§4.2.3.1.1), status and features (§4.2.2), queue set-up for Version 2 (§4.2.3.2) and
-// Version 1 (§4.2.4), kicks (§4.2.3.3), and vm_interrupt (§4.2.3.4.1).
+// Version 1 (§4.2.4), kicks (§4.2.3.3), and vm_interrupt (§4.2.3.4.1) — plus the handlers
+// of the multi-line proposals (line-handlers.ts).
 
 import { type Process, mmioRead, mmioWrite, note } from '../kernel/index.ts';
 import { MMIO, MMIO_LEGACY, MMIO_MAGIC, MMIO_INT } from '../../spec/facts/mmio-registers.ts';
@@ -9,6 +10,7 @@ import type { DmaAllocator } from '../platform/guest-memory.ts';
 import type { InterruptController } from '../platform/interrupt-controller.ts';
 import { Vring, type VringLayout } from './vring.ts';
 import type { DriverQuirks } from './quirks.ts';
+import { type DriverLineOptions, LineHandlers, ONE_LINE_DRIVER } from './line-handlers.ts';
 
 const PAGE_SIZE = 4096;
 /** What the harness plants in suppression fields the negotiated mode leaves unused. */
@@ -25,6 +27,8 @@ export class VirtioMmioDriver {
   /** `dev->config_core_enabled` and `config_change_pending` (drivers/virtio/virtio.c). */
   configEnabled = false;
   configPending = false;
+  /** How interrupts are taken: vm_interrupt on line 0, or one of the multi-line proposals' handlers. */
+  readonly lineHandlers: LineHandlers;
 
   constructor(
     readonly dev: number,
@@ -32,9 +36,21 @@ export class VirtioMmioDriver {
     private readonly irq: InterruptController,
     private readonly dma: DmaAllocator,
     readonly quirks: DriverQuirks,
-    cpus: number,
+    readonly cpus: number,
+    lineOptions: DriverLineOptions = ONE_LINE_DRIVER,
   ) {
     this.handlerCalls = new Array(cpus).fill(0);
+    this.lineHandlers = new LineHandlers(this, irq, lineOptions);
+  }
+
+  /** Transport feature bits the driver knows (the experimental MULTI_IRQ bit, if it negotiates lines). */
+  transportFeatures(): bigint {
+    return this.lineHandlers.featureBits();
+  }
+
+  /** The features are settled (after FEATURES_OK): the transport picks its interrupt set-up. */
+  negotiated(features: bigint): void {
+    this.lineHandlers.negotiated(features);
   }
 
   /** `virtio_mmio_probe`: magic, version, device id (MMIO-DRV-13); false = not ours. */
@@ -140,7 +156,7 @@ export class VirtioMmioDriver {
    * change is only remembered (`config_change_pending`), and replayed by `configEnable`.
    * Check and set happen in one step (Linux: under `config_lock` with interrupts off).
    */
-  private *configInterrupt(cpu: number): Process {
+  *configInterrupt(cpu: number): Process {
     if (this.configEnabled || this.quirks.configCallbackDuringProbe) return yield* this.deliverConfig(cpu);
     if (!this.quirks.dropConfigWhileDisabled) this.configPending = true;
     yield note('drv.configDeferred', { cpu, kept: this.configPending });
@@ -158,9 +174,14 @@ export class VirtioMmioDriver {
     if (this.configChanged) yield* this.configChanged(cpu);
   }
 
-  /** `request_irq(line, vm_interrupt, IRQF_SHARED)`. */
-  requestIrq(): void {
-    this.irq.request(this.line, (cpu) => this.vmInterrupt(cpu));
+  /** `request_irq(line, vm_interrupt, IRQF_SHARED)` — or every line, for the multi-line handlers. */
+  *requestIrq(): Process {
+    if (!this.lineHandlers.multiLine) {
+      this.irq.request(this.line, (cpu) => this.vmInterrupt(cpu));
+      yield note('drv.requestIrq', { line: 0, handler: 'vm_interrupt' });
+      return;
+    }
+    yield* this.lineHandlers.request();
   }
 
   /**

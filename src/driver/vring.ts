@@ -49,6 +49,16 @@ export class Vring {
     this.mask = (1 << width) - 1;
   }
 
+  /**
+   * `vring_create_virtqueue` with no callback (the net control queue): "No callback? Tell
+   * other side not to bother us" — NO_INTERRUPT in the shadow; in memory only without EVENT_IDX
+   * (with it, used_event stays where it is and the flag MUST stay 0, NOTIF-DRV-2).
+   */
+  *noCallback(): Process {
+    this.availFlagsShadow |= VIRTQ_AVAIL_F_NO_INTERRUPT;
+    if (!this.eventIdx) yield store(splitRing.availFlags(this.layout.avail), 2, this.availFlagsShadow, this.sites.store_avail_flags);
+  }
+
   /** `virtqueue_add_split` with one buffer: descriptor, ring entry, barrier, then avail.idx (§2.7.13). */
   *add(addr: number, len: number, writable: boolean, token: number): Process<boolean> {
     const { num, desc, avail } = this.layout;

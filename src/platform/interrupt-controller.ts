@@ -1,7 +1,9 @@
-// Level-triggered interrupt lines and the controller (an IOAPIC) that delivers them to
-// vCPUs. A line asserted and not in service is deliverable to any CPU in its affinity;
-// delivery is a kernel choice; it stays in service until the handler returns (EOI), and
-// is delivered again if still asserted then.
+// Interrupt lines and the controller (an IOAPIC) that delivers them to vCPUs. A level line
+// asserted and not in service is deliverable to any CPU in its affinity; delivery is a
+// kernel choice; it stays in service until the handler returns (EOI), and is delivered
+// again if still asserted then. An edge line (a KVM irqfd GSI) latches each rising edge:
+// the latch is delivered once, and an edge during service is delivered after the EOI
+// (Linux handle_edge_irq's IRQS_PENDING).
 
 import { type Process, type World, setIrq } from '../kernel/index.ts';
 
@@ -10,6 +12,9 @@ export type IrqHandler = (cpu: number, line: number) => Process;
 
 interface LineState {
   level: 0 | 1;
+  readonly edge: boolean;
+  /** Edge lines: a rising edge not yet delivered. */
+  latched: boolean;
   inService: boolean;
   /** CPUs the line may be delivered to (IRQ affinity). */
   affinity: readonly number[];
@@ -20,9 +25,9 @@ interface LineState {
 
 export class InterruptController {
   private readonly lines: LineState[] = [];
-  constructor(private readonly world: World, readonly cpus: number, lineCount: number) {
+  constructor(private readonly world: World, readonly cpus: number, lineCount: number, edgeLines: readonly number[] = []) {
     for (let i = 0; i < lineCount; i++) {
-      this.lines.push({ level: 0, inService: false, affinity: range(cpus), handler: undefined, delivered: new Array(cpus).fill(0) });
+      this.lines.push({ level: 0, edge: edgeLines.includes(i), latched: false, inService: false, affinity: range(cpus), handler: undefined, delivered: new Array(cpus).fill(0) });
     }
   }
 
@@ -40,13 +45,20 @@ export class InterruptController {
     return this.line(line).level;
   }
 
-  /** How many lines are asserted: the common "none" answer to `pendingFor` is one compare. */
+  /** How many level lines are asserted or edge lines latched: the common "none" answer to `pendingFor` is one compare. */
   private asserted = 0;
 
   /** The device drives the line (the effect is already recorded by the kernel). */
   setLevel(line: number, level: 0 | 1): void {
     const l = this.line(line);
-    this.asserted += level - l.level;
+    if (l.edge) {
+      if (level === 1 && l.level === 0 && !l.latched) {
+        l.latched = true;
+        this.asserted++;
+      }
+    } else {
+      this.asserted += level - l.level;
+    }
     l.level = level;
   }
 
@@ -75,7 +87,7 @@ export class InterruptController {
     const lines = this.lines;
     for (let i = 0; i < lines.length; i++) {
       const l = lines[i]!;
-      if (l.level === 1 && !l.inService && l.handler !== undefined && l.affinity.includes(cpu)) return i;
+      if ((l.edge ? l.latched : l.level === 1) && !l.inService && l.handler !== undefined && l.affinity.includes(cpu)) return i;
     }
     return -1;
   }
@@ -85,6 +97,10 @@ export class InterruptController {
     if (n < 0) throw new Error('[kernel bug] interrupt taken with none pending');
     const l = this.lines[n]!;
     l.inService = true;
+    if (l.edge) {
+      l.latched = false;
+      this.asserted--;
+    }
     l.delivered[cpu] = (l.delivered[cpu] ?? 0) + 1;
     return { handler: l.handler!(cpu, n), line: n };
   }
@@ -93,9 +109,9 @@ export class InterruptController {
     this.line(line).inService = false;
   }
 
-  /** Asserted lines, for quiescence checks. */
+  /** Asserted level lines and latched edges, for quiescence checks. */
   assertedLines(): number[] {
-    return this.lines.flatMap((l, i) => (l.level === 1 ? [i] : []));
+    return this.lines.flatMap((l, i) => ((l.edge ? l.latched : l.level === 1) ? [i] : []));
   }
 }
 

@@ -13,6 +13,7 @@ import { VirtioMmioDriver } from '../driver/virtio-mmio.ts';
 import { NetDriver } from '../driver/net-driver.ts';
 import { statusProber } from '../driver/status-prober.ts';
 import type { SimConfig } from './config.ts';
+import { VIRTIO_F_EXPERIMENTAL, featureMask } from '../../spec/facts/feature-bits.ts';
 
 export interface Simulation {
   readonly world: World;
@@ -32,7 +33,10 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
   const dma = new DmaAllocator(memory);
   const bus = new MmioBus();
   const world = new World({ memory, bus, memoryModel: config.memoryModel, source, maxSteps: config.maxSteps, ...(onRecord ? { onRecord } : {}) });
-  const irq = new InterruptController(world, config.cpus, 1);
+  const lineCount = config.lines.count;
+  // Several lines sharing one InterruptStatus are edges (irqfd); one line, or per-line status, levels.
+  const edges = lineCount > 1 && config.lines.status === 'shared' ? Array.from({ length: lineCount }, (_, k) => DEVICE_LINE + k) : [];
+  const irq = new InterruptController(world, config.cpus, DEVICE_LINE + lineCount, edges);
   bus.controller = irq;
   const device = new NetDevice({
     legacy: config.transport === 'mmio-v1',
@@ -45,10 +49,12 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
     announceEvery: config.announceEvery,
     rxBurst: config.rxBurst,
     earlyAnnounce: config.earlyAnnounce,
+    maxQueuePairs: config.maxQueuePairs,
+    transportFeatures: config.lines.gate === 'feature' && lineCount > 1 ? featureMask(VIRTIO_F_EXPERIMENTAL.MMIO_MULTI_IRQ) : 0n,
   });
-  const transport = new MmioTransportDevice(world, irq, DEVICE_LINE, device, config.transport === 'mmio-v1' ? 1 : 2);
+  const transport = new MmioTransportDevice(world, irq, DEVICE_LINE, device, config.transport === 'mmio-v1' ? 1 : 2, config.lines);
   const slot = bus.attach(transport);
-  const mmio = new VirtioMmioDriver(slot, DEVICE_LINE, irq, dma, config.driver, config.cpus);
+  const mmio = new VirtioMmioDriver(slot, DEVICE_LINE, irq, dma, config.driver, config.cpus, { ...config.driverLines, count: lineCount });
   const driver = new NetDriver(mmio, dma, {
     cpus: config.cpus,
     queueSize: config.queueSize,
@@ -56,6 +62,7 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
     eventIdx: config.eventIdx,
     txPackets: config.txPackets,
     napiBudget: config.napiBudget,
+    resizeQueuePairsTo: config.resizeQueuePairsTo,
   });
   if (config.workload === 'status-gating') {
     bus.cpuOf.set(spawnVcpu(world, irq, 0, statusProber(mmio)), 0);

@@ -5,6 +5,8 @@ import type { MemoryModelName } from '../kernel/index.ts';
 import { type DeviceQuirks, REFERENCE_DEVICE } from '../device/quirks.ts';
 import { type DriverQuirks, REFERENCE_DRIVER } from '../driver/quirks.ts';
 import type { KickMode } from '../device/virtio-device.ts';
+import { type InterruptLineProfile, ONE_LINE } from '../transport/mmio/irq-lines.ts';
+import type { DriverLineOptions } from '../driver/line-handlers.ts';
 
 export type TransportProfile = 'mmio-v1' | 'mmio-v2';
 
@@ -30,6 +32,14 @@ export interface SimConfig {
   /** The device also announces a config change before DRIVER_OK, which the driver must defer (P-CFG). */
   readonly earlyAnnounce: boolean;
   readonly napiBudget: number;
+  /** virtio-net MQ: max_virtqueue_pairs the device offers (with CTRL_VQ); 0 = no MQ, one pair. */
+  readonly maxQueuePairs: number;
+  /** With MQ, the driver changes the pair count to this once half its packets are sent (ethtool -L); 0 = never. */
+  readonly resizeQueuePairsTo: number;
+  /** The device's interrupt lines: one (the spec), or several for the multi-line proposals. */
+  readonly lines: InterruptLineProfile;
+  /** Which lines the driver claims and the handler it runs on them. */
+  readonly driverLines: Omit<DriverLineOptions, 'count'>;
   readonly maxSteps: number;
   readonly device: DeviceQuirks;
   readonly driver: DriverQuirks;
@@ -50,6 +60,10 @@ export const DEFAULT_CONFIG: SimConfig = {
   rxBurst: 2,
   earlyAnnounce: false,
   napiBudget: 2,
+  maxQueuePairs: 0,
+  resizeQueuePairsTo: 0,
+  lines: ONE_LINE,
+  driverLines: { use: 'line0', handler: 'rfc' },
   maxSteps: 4_000,
   device: REFERENCE_DEVICE,
   driver: REFERENCE_DRIVER,

@@ -1,18 +1,20 @@
 // The device side of virtio-mmio, after QEMU hw/virtio/virtio-mmio.c: Version 2 (§4.2.2)
 // and legacy Version 1 (§4.2.4) register files, one interrupt line whose level is
-// InterruptStatus ≠ 0 (§4.2.3.4, MMIO-DEV-3/8), InterruptACK clearing the written bits.
+// InterruptStatus ≠ 0 (§4.2.3.4, MMIO-DEV-3/8), InterruptACK clearing the written bits —
+// or, for the multi-line proposals, several lines (irq-lines.ts).
 
 import { type AccessSize, type Effect, type Process, type World, locked, note } from '../../kernel/index.ts';
-import { MMIO, MMIO_LEGACY, MMIO_MAGIC, MMIO_VENDOR_QEMU, MMIO_INT } from '../../../spec/facts/mmio-registers.ts';
+import { MMIO, MMIO_LEGACY, MMIO_MAGIC, MMIO_VENDOR_QEMU, MMIO_EXPERIMENTAL_LINES } from '../../../spec/facts/mmio-registers.ts';
 import { legacyRingLayout } from '../../../spec/facts/split-ring-layout.ts';
 import type { MmioDevice } from '../../platform/mmio-bus.ts';
 import type { InterruptController } from '../../platform/interrupt-controller.ts';
 import type { DeviceTransport } from '../../device/virtio-device.ts';
 import type { NetDevice } from '../../device/net-device.ts';
+import { DeviceInterruptLines, type InterruptLineProfile, ONE_LINE } from './irq-lines.ts';
 
 export class MmioTransportDevice implements MmioDevice, DeviceTransport {
-  /** InterruptStatus (§4.2.2): bit 0 used buffer, bit 1 configuration change. */
-  isr = 0;
+  /** InterruptStatus (§4.2.2): bit 0 used buffer, bit 1 configuration change; per line with several. */
+  readonly lines: DeviceInterruptLines;
   private queueSel = 0;
   private deviceFeaturesSel = 0;
   private driverFeaturesSel = 0;
@@ -22,12 +24,14 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
 
   constructor(
     private readonly world: World,
-    private readonly irq: InterruptController,
+    irq: InterruptController,
     readonly line: number,
     readonly device: NetDevice,
     readonly version: 1 | 2,
+    lineProfile: InterruptLineProfile = ONE_LINE,
   ) {
     device.transport = this;
+    this.lines = new DeviceInterruptLines(irq, line, lineProfile, () => device.guestFeatures, (name, data) => this.emit(name, data));
     this.queueAlign = device.queues.map(() => 4096);
     this.queuePfn = device.queues.map(() => 0);
   }
@@ -42,18 +46,12 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
 
   /** Set InterruptStatus bits and raise the line in one step, under the device lock (QEMU: isr |= …; update_irq). */
   notifyEffect(kind: 'vring' | 'config', queue: number): Effect {
-    const bit = kind === 'vring' ? MMIO_INT.VRING : MMIO_INT.CONFIG;
-    return locked(() => {
-      this.isr |= bit; // MMIO-DEV-3: the bit is set from the event until the driver acks it
-      this.emit('dev.isr', { value: this.isr, set: bit, q: queue });
-      this.irq.drive(this.line, 1, `dev.raise_${kind}`); // line level = InterruptStatus ≠ 0 (MMIO-DEV-8)
-    }, `dev.notify_${kind}`);
+    // MMIO-DEV-3: the bit is set from the event until the driver acks it; then the line.
+    return locked(() => this.lines.raise(kind, queue), `dev.notify_${kind}`);
   }
 
   resetTransport(): void {
-    this.isr = 0; // MMIO-DEV-4: reset clears InterruptStatus
-    this.emit('dev.isr', { value: 0, set: 0, q: -1 });
-    this.irq.drive(this.line, 0, 'dev.reset_irq');
+    this.lines.reset(); // MMIO-DEV-4: reset clears InterruptStatus
     this.queuePfn.fill(0);
     this.queueSel = 0;
   }
@@ -77,7 +75,8 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
       }
       case MMIO.QueueReady: return this.version === 2 && this.vq?.ready ? 1 : 0;
       case MMIO_LEGACY.QueuePFN: return this.version === 1 ? this.queuePfn[this.queueSel] ?? 0 : 0;
-      case MMIO.InterruptStatus: return this.isr;
+      case MMIO.InterruptStatus: return this.lines.interruptStatus;
+      case MMIO_EXPERIMENTAL_LINES.LineInterruptStatus: return this.lines.profile.status === 'per-line' ? this.lines.lineStatus : 0;
       case MMIO.Status: return d.status;
       case MMIO.ConfigGeneration: return this.version === 2 ? d.configGeneration : 0;
       default: return 0; // write-only or unknown register: QEMU logs a guest error and reads 0
@@ -105,6 +104,7 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
       case MMIO_LEGACY.QueuePFN: if (this.version === 1 && vq) this.setPfn(vq.index, value); return undefined;
       case MMIO.QueueNotify: return d.queueNotify(value & 0xffff);
       case MMIO.InterruptACK: this.ack(value); return undefined;
+      case MMIO_EXPERIMENTAL_LINES.LineInterruptACK: if (this.lines.profile.status === 'per-line') this.lines.lineAck(value); return undefined;
       case MMIO.Status: return d.writeStatus(value);
       default: return undefined; // read-only or unknown register: ignored
     }
@@ -113,9 +113,7 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
   /** InterruptACK (§4.2.2): clear the written bits, then the line follows InterruptStatus. */
   private ack(value: number): void {
     const q = this.device.quirks;
-    this.isr = q.ackClearsAll ? 0 : this.isr & ~value; // BZ-KVT-03 analogue: clearing all loses a concurrent event
-    this.emit('dev.isr', { value: this.isr, set: 0, q: -1 });
-    if (!(q.ackKeepsLine && this.isr === 0)) this.irq.drive(this.line, this.isr !== 0 ? 1 : 0, 'dev.ack_update_irq');
+    this.lines.ack(value, q.ackClearsAll, q.ackKeepsLine); // BZ-KVT-03 analogues: clear all bits / keep the line up
   }
 
   private setReady(q: number, ready: boolean): void {
