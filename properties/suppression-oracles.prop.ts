@@ -11,8 +11,9 @@ import { irqMustOracle, kickMustOracle } from '../src/oracles/p-notify.ts';
 import { suppressionModeOracle } from '../src/oracles/p-suppression-mode.ts';
 import { splitRing } from '../spec/facts/split-ring-layout.ts';
 import { vringNeedEvent } from '../spec/formulas.ts';
+import { ONE_LINE } from '../src/transport/mmio/irq-lines.ts';
 
-const ctx: OracleContext = { mmioVersion: 2, line: 0, buffered: false, judgeDriver: true };
+const ctx: OracleContext = { mmioVersion: 2, line: 0, interruptLines: ONE_LINE, buffered: false, judgeDriver: true };
 const NUM = 4;
 const AVAIL = 0x200;
 const USED = 0x300;

@@ -3,6 +3,7 @@
 import type { PropertyId, Requirement } from './requirements/types.ts';
 import { FEATURES_REQUIREMENTS } from './requirements/features.ts';
 import { MMIO_REQUIREMENTS } from './requirements/mmio.ts';
+import { MULTI_IRQ_REQUIREMENTS } from './requirements/multi-irq.ts';
 import { NET_MQ_REQUIREMENTS } from './requirements/net-mq.ts';
 import { NOTIFICATION_REQUIREMENTS } from './requirements/notification.ts';
 import { PCI_REQUIREMENTS } from './requirements/pci.ts';
@@ -18,6 +19,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   ...MMIO_REQUIREMENTS,
   ...NET_MQ_REQUIREMENTS,
   ...PCI_REQUIREMENTS,
+  ...MULTI_IRQ_REQUIREMENTS,
 ];
 
 /** A requirement the suite deliberately does not check, and why. */

@@ -33,7 +33,7 @@ export type Level =
 export type Role = 'driver' | 'device';
 
 /** Requirement area; one file under spec/requirements/ per area that has requirements. */
-export type Area = 'status' | 'features' | 'notification' | 'mmio' | 'net-mq' | 'pci' | 'msi';
+export type Area = 'status' | 'features' | 'notification' | 'mmio' | 'net-mq' | 'pci' | 'msi' | 'multi-irq';
 
 /** Property ids of DESIGN.md's oracle table. */
 export type PropertyId =

@@ -25,6 +25,7 @@
 // read, when a store became visible): they are judged on the explored ends only — the
 // notification litmus therefore checks P-QUIESCE alone, and random/PCT search the rest.
 
+import { ONE_LINE } from '../transport/mmio/irq-lines.ts';
 import { type ChoiceSource, type KernelRecord, type World, ArrayChoiceSource, ChoiceKind, choiceKind, choiceProc, encodePath } from '../kernel/index.ts';
 import { buildSimulation } from '../sim/build.ts';
 import type { SimConfig } from '../sim/config.ts';
@@ -66,7 +67,7 @@ export function simulationTarget(config: SimConfig): ExhaustiveTarget {
  * P-QUIESCE, a function of the end state, so merged interleavings hide nothing (see the header).
  */
 export function notifyLitmusTarget(config: NotifyLitmusConfig): ExhaustiveTarget {
-  const ctx = { mmioVersion: 2 as const, line: 0, buffered: config.memoryModel === 'tso', judgeDriver: true };
+  const ctx = { mmioVersion: 2 as const, line: 0, interruptLines: ONE_LINE, buffered: config.memoryModel === 'tso', judgeDriver: true };
   return {
     build: (source, record = true) => {
       const l = new NotifyLitmus(config, source, record);

@@ -18,9 +18,10 @@ export function oracleContext(config: SimConfig): OracleContext {
   return {
     mmioVersion: config.transport === 'mmio-v1' ? 1 : 2,
     line: 0,
+    interruptLines: config.lines,
     buffered: config.memoryModel === 'tso',
-    // The status-gating probe and the hostile avail.idx driver break driver rules on purpose.
-    judgeDriver: config.workload === 'net' && config.driver.availIdxJump === 0,
+    // The status-gating probe, the hostile avail.idx driver and the VQ_PAIRS_SET probe break driver rules on purpose.
+    judgeDriver: config.workload === 'net' && config.driver.availIdxJump === 0 && !config.driver.requestPairsAboveMax,
   };
 }
 

@@ -5,7 +5,7 @@
 // ('dev.' / 'drv.'): the suppression oracles judge what each side read before it decided.
 
 import { type KernelRecord, type NoteData, rmwNewValue } from '../kernel/index.ts';
-import { MMIO, MMIO_LEGACY } from '../../spec/facts/mmio-registers.ts';
+import { MMIO, MMIO_EXPERIMENTAL_LINES, MMIO_LEGACY } from '../../spec/facts/mmio-registers.ts';
 
 /** Which side of the protocol performed an access (from its site: `dev.…`, `drv.…`). */
 export type Side = 'dev' | 'drv' | 'other';
@@ -31,6 +31,9 @@ export type ProtocolEvent =
   | { readonly t: 'drv.writeConfig'; readonly off: number }
   | { readonly t: 'drv.ack'; readonly value: number }
   | { readonly t: 'drv.readIsr'; readonly value: number }
+  /** The EXPERIMENTAL per-line status/ACK registers of the multi-line proposal (packed, 2 bits per line). */
+  | { readonly t: 'drv.readLineIsr'; readonly value: number }
+  | { readonly t: 'drv.lineAck'; readonly value: number }
   | { readonly t: 'mem.commit'; readonly addr: number; readonly size: number; readonly value: number }
   /**
    * A 16-bit load by `side` and the value it returned (from memory or its own store buffer).
@@ -41,6 +44,9 @@ export type ProtocolEvent =
   /** A 16-bit store as issued by `side` (under TSO it becomes visible later, at its `mem.commit`). */
   | { readonly t: 'mem.store'; readonly side: Side; readonly addr: number; readonly size: number; readonly value: number }
   | { readonly t: 'irq.set'; readonly line: number; readonly level: 0 | 1 }
+  /** A vCPU (process `proc`) enters / leaves the handler of `line`. */
+  | { readonly t: 'irq.enter'; readonly line: number; readonly proc: number }
+  | { readonly t: 'irq.exit'; readonly line: number; readonly proc: number }
   | { readonly t: 'note'; readonly name: string; readonly data: NoteData }
   | { readonly t: 'step'; readonly step: number }
   | { readonly t: 'quiescent' }
@@ -50,8 +56,8 @@ export type ProtocolEvent =
 /** Every kind of protocol event (for oracles that read them all). */
 export const EVENT_KINDS: readonly ProtocolEvent['t'][] = [
   'drv.writeStatus', 'drv.readStatus', 'drv.kick', 'drv.selectDeviceFeatures', 'drv.readDeviceFeatures', 'drv.selectDriverFeatures',
-  'drv.writeDriverFeatures', 'drv.queueSetup', 'drv.writeConfig', 'drv.ack', 'drv.readIsr', 'mem.commit', 'mem.load', 'mem.store',
-  'irq.set', 'note', 'step', 'quiescent', 'budget', 'fault',
+  'drv.writeDriverFeatures', 'drv.queueSetup', 'drv.writeConfig', 'drv.ack', 'drv.readIsr', 'drv.readLineIsr', 'drv.lineAck', 'mem.commit', 'mem.load', 'mem.store',
+  'irq.set', 'irq.enter', 'irq.exit', 'note', 'step', 'quiescent', 'budget', 'fault',
 ];
 
 /**
@@ -128,6 +134,7 @@ export function recordDecoder(
               if (e.off === MMIO.Status && r.result !== undefined) emit({ t: 'drv.readStatus', value: r.result & 0xff }, i);
               else if (e.off === MMIO.DeviceFeatures && r.result !== undefined) emit({ t: 'drv.readDeviceFeatures', value: r.result }, i);
               else if (e.off === MMIO.InterruptStatus && r.result !== undefined) emit({ t: 'drv.readIsr', value: r.result }, i);
+              else if (e.off === MMIO_EXPERIMENTAL_LINES.LineInterruptStatus && r.result !== undefined) emit({ t: 'drv.readLineIsr', value: r.result }, i);
               break;
             }
             case 'setIrq':
@@ -146,7 +153,15 @@ export function recordDecoder(
         case 'flush':
           if (opts.buffered) emitCommit(r.addr, r.size, r.value, i);
           break;
-        case 'irqEnter': case 'irqExit': case 'exit':
+        case 'irqEnter':
+          control = true;
+          emit({ t: 'irq.enter', line: r.line, proc: r.proc }, i);
+          break;
+        case 'irqExit':
+          control = true;
+          emit({ t: 'irq.exit', line: r.line, proc: r.proc }, i);
+          break;
+        case 'exit':
           control = true;
           break;
         case 'quiescent':
@@ -176,6 +191,7 @@ function decodeWrite(off: number, value: number, queueSel: number, version: 1 | 
     case MMIO.DriverFeaturesSel: return { t: 'drv.selectDriverFeatures', sel: value };
     case MMIO.DriverFeatures: return { t: 'drv.writeDriverFeatures', value };
     case MMIO.InterruptACK: return { t: 'drv.ack', value };
+    case MMIO_EXPERIMENTAL_LINES.LineInterruptACK: return { t: 'drv.lineAck', value };
     case MMIO.QueueReady: return version === 2 && value === 1 ? { t: 'drv.queueSetup', queue: queueSel } : undefined;
     case MMIO_LEGACY.QueuePFN: return version === 1 && value !== 0 ? { t: 'drv.queueSetup', queue: queueSel } : undefined;
     default: return undefined;

@@ -2,89 +2,146 @@
 // §4.2.3.4): the line is asserted exactly while InterruptStatus ≠ 0 (checked between
 // atomic steps), a bit is set before the line rises, an ACK clears only what it wrote, and
 // what the driver reads is exactly the events raised and not yet acked (MMIO-DEV-3).
+// With several lines (the multi-line proposals): per-line status makes each line a level of
+// its own bits again; one shared status has edges, for which only "bit before edge" and
+// the ACK rules apply (no per-line level can be defined, notes §7.4 point 1).
 
+import { LINE_STATUS_BITS } from '../../spec/facts/mmio-registers.ts';
 import type { Oracle, OracleContext, OracleRun, Violation } from './types.ts';
 import type { ProtocolEvent } from './decode.ts';
 
+const LINE_MASK = (1 << LINE_STATUS_BITS) - 1;
+
 class IsrRun implements OracleRun {
   readonly violations: Violation[] = [];
-  private isr = 0;
-  private level = 0;
-  private pendingAck: { before: number; value: number; at: number } | undefined;
+  /** InterruptStatus per status slot: one shared, or one per line. */
+  private readonly isr: number[];
+  private readonly levels: number[];
+  private readonly perLine: boolean;
+  /** Lines whose level must equal (their status ≠ 0): one line, or per-line status. */
+  private readonly levelLines: boolean;
+  private pendingAck: { before: number[]; value: number; packed: boolean; at: number } | undefined;
   private lastChangeAt = -1;
 
-  constructor(private readonly ctx: OracleContext) {}
+  constructor(private readonly ctx: OracleContext) {
+    const { count, status } = ctx.interruptLines;
+    this.perLine = status === 'per-line';
+    this.levelLines = count === 1 || this.perLine;
+    this.isr = new Array(this.perLine ? count : 1).fill(0);
+    this.levels = new Array(count).fill(0);
+  }
 
   private fail(at: number, requirements: string[], summary: string, explanation: string): void {
     if (this.violations.length < 8) this.violations.push({ property: 'P-ISR', requirements, at, summary, explanation });
   }
 
+  /** The status slot of a device line (0 when shared). */
+  private slot(line: number): number {
+    return this.perLine ? line : 0;
+  }
+
+  private get classicStatus(): number {
+    let v = 0;
+    for (const s of this.isr) v |= s;
+    return v;
+  }
+
+  private get packedStatus(): number {
+    let v = 0;
+    for (let k = 0; k < this.isr.length; k++) v |= this.isr[k]! << (LINE_STATUS_BITS * k);
+    return v;
+  }
+
+  /** The bits an ACK write clears in a status slot. */
+  private cleared(ack: { value: number; packed: boolean }, s: number): number {
+    return ack.packed ? (ack.value >>> (LINE_STATUS_BITS * s)) & LINE_MASK : ack.value;
+  }
+
   onEvent(ev: ProtocolEvent, at: number): void {
     switch (ev.t) {
       case 'note':
-        if (ev.name === 'dev.isr') {
-          const value = Number(ev.data.value);
-          const ack = this.pendingAck;
-          if (ack) {
-            this.pendingAck = undefined;
-            const expected = ack.before & ~ack.value;
-            if (value !== expected) {
-              this.fail(at, ['MMIO-DEV-3', 'MMIO-DRV-11'],
-                `InterruptACK 0x${ack.value.toString(16)} left InterruptStatus 0x${value.toString(16)}, not 0x${expected.toString(16)}`,
-                `Let InterruptStatus be 0x${ack.before.toString(16)} when the driver acks 0x${ack.value.toString(16)} (#${ack.at}). ` +
-                `Then only the written bits may clear: 0x${expected.toString(16)} must remain. ` +
-                `However the device now shows 0x${value.toString(16)}: an event the driver never saw was dropped.`);
-            }
-          }
-          this.isr = value;
-          this.lastChangeAt = at;
-        }
+        if (ev.name === 'dev.isr') this.onStatus(Number(ev.data.value), Number(ev.data.line ?? 0), at);
         break;
       case 'drv.ack':
-        this.pendingAck = { before: this.isr, value: ev.value, at };
+        this.pendingAck = { before: [...this.isr], value: ev.value, packed: false, at };
+        break;
+      case 'drv.lineAck':
+        this.pendingAck = { before: [...this.isr], value: ev.value, packed: true, at };
         break;
       case 'drv.readIsr':
-        if (ev.value !== this.isr) {
-          this.fail(at, ['MMIO-DEV-3'], `InterruptStatus read 0x${ev.value.toString(16)} but the events raised and acked make it 0x${this.isr.toString(16)}`,
-            'Each bit shows an event from the moment it happens until the driver acks it; bits for events that did not happen read 0.');
-        }
+        this.checkRead(at, ev.value, this.classicStatus, 'InterruptStatus');
+        break;
+      case 'drv.readLineIsr':
+        this.checkRead(at, ev.value, this.packedStatus, 'the per-line status');
         break;
       case 'irq.set':
-        if (ev.line !== this.ctx.line) break;
-        if (ev.level === 1 && this.isr === 0) {
-          this.fail(at, ['MMIO-DEV-3', 'MMIO-DEV-8'], `line ${ev.line} raised with InterruptStatus 0`,
-            'The line may only be asserted while some InterruptStatus bit says why; the handler will find nothing to do.');
-        }
-        this.level = ev.level;
-        this.lastChangeAt = at;
+        this.onLine(ev.line - this.ctx.line, ev.level, at);
         break;
       case 'step':
-        this.checkLevel(at);
+        this.pendingAck = undefined; // an ACK's status changes come within its own step
+        this.checkLevels(at);
         break;
       default:
         break;
     }
   }
 
-  private checkLevel(at: number): void {
-    const want = this.isr !== 0 ? 1 : 0;
-    if (this.level !== want) {
+  private onStatus(value: number, line: number, at: number): void {
+    const s = this.perLine && line >= 0 ? line : 0;
+    const ack = this.pendingAck;
+    if (ack) {
+      const expected = ack.before[s]! & ~this.cleared(ack, s);
+      if (value !== expected) {
+        const where = this.perLine ? ` of line ${s}` : '';
+        this.fail(at, ['MMIO-DEV-3', 'MMIO-DRV-11'],
+          `InterruptACK 0x${ack.value.toString(16)} left InterruptStatus${where} 0x${value.toString(16)}, not 0x${expected.toString(16)}`,
+          `Let InterruptStatus${where} be 0x${ack.before[s]!.toString(16)} when the driver acks 0x${ack.value.toString(16)} (#${ack.at}). ` +
+          `Then only the written bits may clear: 0x${expected.toString(16)} must remain. ` +
+          `However the device now shows 0x${value.toString(16)}: an event the driver never saw was dropped.`);
+      }
+    }
+    this.isr[s] = value;
+    this.lastChangeAt = at;
+  }
+
+  private checkRead(at: number, read: number, expected: number, register: string): void {
+    if (read === expected) return;
+    this.fail(at, ['MMIO-DEV-3'], `${register} read 0x${read.toString(16)} but the events raised and acked make it 0x${expected.toString(16)}`,
+      'Each bit shows an event from the moment it happens until the driver acks it; bits for events that did not happen read 0.');
+  }
+
+  private onLine(line: number, level: 0 | 1, at: number): void {
+    if (line < 0 || line >= this.levels.length) return;
+    if (level === 1 && this.isr[this.slot(line)] === 0) {
+      this.fail(at, ['MMIO-DEV-3', 'MMIO-DEV-8'], `line ${line + this.ctx.line} raised with InterruptStatus 0`,
+        'The line may only be asserted while some InterruptStatus bit says why; the handler will find nothing to do.');
+    }
+    this.levels[line] = level;
+    this.lastChangeAt = at;
+  }
+
+  private checkLevels(at: number): void {
+    if (!this.levelLines) return;
+    for (let line = 0; line < this.levels.length; line++) {
+      const status = this.isr[this.slot(line)]!;
+      const level = this.levels[line]!;
+      if (level === (status !== 0 ? 1 : 0)) continue;
       this.fail(at, ['MMIO-DEV-8', 'MMIO-DEV-3'],
-        `line ${this.ctx.line} is ${this.level ? 'asserted' : 'low'} while InterruptStatus is 0x${this.isr.toString(16)}`,
+        `line ${line + this.ctx.line} is ${level ? 'asserted' : 'low'} while InterruptStatus${this.perLine ? ` of line ${line}` : ''} is 0x${status.toString(16)}`,
         `Let the last change be at #${this.lastChangeAt}. Then, between atomic steps, the line must equal (InterruptStatus ≠ 0). ` +
-        (this.level ? 'However it stays asserted with nothing to report: the driver is interrupted again and again (an interrupt storm).'
+        (level ? 'However it stays asserted with nothing to report: the driver is interrupted again and again (an interrupt storm).'
           : 'However it is low with a bit set: the event is never signalled.'));
     }
   }
 
   finish(end: ProtocolEvent, at: number): void {
-    if (end.t === 'quiescent') this.checkLevel(at);
+    if (end.t === 'quiescent') this.checkLevels(at);
   }
 }
 
 export const isrOracle: Oracle = {
   property: 'P-ISR',
-  description: 'line level = InterruptStatus ≠ 0; status bit before line; ACK clears only the written bits',
-  events: ['drv.ack', 'drv.readIsr', 'irq.set', 'note', 'step'],
+  description: 'line level = InterruptStatus ≠ 0 (per line, with per-line status); status bit before line; ACK clears only the written bits',
+  events: ['drv.ack', 'drv.lineAck', 'drv.readIsr', 'drv.readLineIsr', 'irq.set', 'note', 'step'],
   start: (ctx) => new IsrRun(ctx),
 };

@@ -22,10 +22,14 @@ class QuiesceRun implements OracleRun {
   readonly violations: Violation[] = [];
   private readonly queues = new Map<number, QueueView>();
   private active = false;
-  private lineLevel = 0;
+  /** Level lines asserted now (edge lines latch in the controller and do not stay up). */
+  private readonly asserted = new Set<number>();
+  private readonly levelLines: boolean;
 
   /** `rings`: where each queue's indices are and their committed values (shared by the stream). */
-  constructor(private readonly ctx: OracleContext, private readonly rings: RingView) {}
+  constructor(ctx: OracleContext, private readonly rings: RingView) {
+    this.levelLines = ctx.interruptLines.count === 1 || ctx.interruptLines.status === 'per-line';
+  }
 
   private queue(q: number): QueueView {
     let v = this.queues.get(q);
@@ -39,7 +43,9 @@ class QuiesceRun implements OracleRun {
   onEvent(ev: ProtocolEvent, at: number): void {
     switch (ev.t) {
       case 'irq.set':
-        if (ev.line === this.ctx.line) this.lineLevel = ev.level;
+        if (!this.levelLines) break;
+        if (ev.level) this.asserted.add(ev.line);
+        else this.asserted.delete(ev.line);
         break;
       case 'drv.kick':
         this.queue(ev.queue).lastKickAt = at;
@@ -70,10 +76,11 @@ class QuiesceRun implements OracleRun {
 
   finish(end: ProtocolEvent, at: number): void {
     if (end.t !== 'quiescent') return;
-    if (this.lineLevel && this.active) {
+    const [line] = this.asserted;
+    if (line !== undefined && this.active) {
       this.violations.push({
         property: 'P-QUIESCE', requirements: ['MMIO-DEV-8', 'MMIO-DRV-16'], at,
-        summary: `quiescent with interrupt line ${this.ctx.line} asserted and no handler able to take it`,
+        summary: `quiescent with interrupt line ${line} asserted and no handler able to take it`,
         explanation: 'The line is high, yet no vCPU can be interrupted: the interrupt is never serviced.',
       });
     }

@@ -4,6 +4,7 @@
 import type { PropertyId } from '../../spec/requirements/types.ts';
 import type { ProtocolEvent } from './decode.ts';
 import type { RingView } from './ring-view.ts';
+import type { InterruptLineProfile } from '../transport/mmio/irq-lines.ts';
 
 export type OracleProperty = PropertyId | 'P-FAULT';
 
@@ -22,8 +23,10 @@ export interface Violation {
 export interface OracleContext {
   /** MMIO register layout the driver talks to (decodes offsets). */
   readonly mmioVersion: 1 | 2;
-  /** The device's interrupt line. */
+  /** The device's interrupt line (its line 0, with several). */
   readonly line: number;
+  /** How many lines the device has and how their status is reported (one line: the spec today). */
+  readonly interruptLines: InterruptLineProfile;
   /** True when stores are buffered (TSO): a store is visible only at its flush. */
   readonly buffered: boolean;
   /** False when the guest side is a test harness that breaks driver rules on purpose: judge the device only. */
