@@ -8,6 +8,8 @@ export type { DriverStatusEvent, DriverStatusContext } from './device-status-dri
 export { deviceStatusMachine } from './device-status-device.machine.ts';
 export type { DeviceStatusEvent, DeviceStatusContext } from './device-status-device.machine.ts';
 export { featureNegotiationMachine } from './feature-negotiation.machine.ts';
+export { netMqMachine, pairsAcceptable, submitProblem } from './net-mq.machine.ts';
+export type { NetMqEvent, NetMqContext } from './net-mq.machine.ts';
 export type {
   FeatureEvent,
   FeatureNegotiationContext,

@@ -36,7 +36,9 @@ export function conformTable(
       variant: v.name, kind: v.kind, expected: v.expect, verdict: r.verdict,
       property: c?.violation.property ?? '', summary: c?.violation.summary ?? '',
       // Steps up to and including the violating one (a storm runs on to the budget after it).
-      runs: r.runs, steps: c ? (c.result.records[c.violation.at]?.step ?? c.result.steps) + 1 : null, ms: elapsedMs(t), ok: (v.expect === 'pass') === (r.verdict === 'pass'),
+      runs: r.runs, steps: c ? (c.result.records[c.violation.at]?.step ?? c.result.steps) + 1 : null, ms: elapsedMs(t),
+      // As expected: the verdict, and for a violation the property named as the one that catches it.
+      ok: (v.expect === 'pass') === (r.verdict === 'pass') && (r.verdict === 'pass' || !v.caughtBy || c?.violation.property === v.caughtBy),
       notifications: v.expect === 'pass' && v.config.workload === 'net' ? notificationMetrics(v.config, 100, opts.seed) : null,
     });
   }

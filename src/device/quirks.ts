@@ -26,6 +26,8 @@ export interface DeviceQuirks {
   readonly offerMqWithoutCtrlVq: boolean;
   /** BZ-CH-02 (Cloud Hypervisor before 0e085592): VQ_PAIRS_SET accepted up to 0x8000, not up to max_virtqueue_pairs. */
   readonly pairsBoundedByProtocolMax: boolean;
+  /** Multi-line slip: the device puts queue q on line q mod N where the driver expects (q / 2) mod N (the mapping is not shared). */
+  readonly lineByQueueIndex: boolean;
 }
 
 export const REFERENCE_DEVICE: DeviceQuirks = {
@@ -41,4 +43,5 @@ export const REFERENCE_DEVICE: DeviceQuirks = {
   notifyOncePerBatch: false,
   offerMqWithoutCtrlVq: false,
   pairsBoundedByProtocolMax: false,
+  lineByQueueIndex: false,
 };

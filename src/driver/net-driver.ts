@@ -198,7 +198,7 @@ export class NetDriver {
     for (let seq = 1; seq <= txPackets; seq++) {
       const cpu = mq ? (seq - 1) % cpus : cpus > 1 ? 1 : 0;
       // start_xmit runs when its queue is awake: a free slot (netif_stop_queue until tx completes)
-      this.tasks[cpu]!.push({ ready: () => this.pairs[this.txPairOf(cpu)]!.txFree.length > 0, run: () => this.startXmit(seq, cpu) });
+      this.tasks[cpu]!.push(this.xmitTask(seq, cpu));
     }
     if (mq && resizeQueuePairsTo > 0) {
       const half = Math.ceil(txPackets / 2);
@@ -337,18 +337,24 @@ export class NetDriver {
     else yield* this.napi.complete(napi, vq, cpu);
   }
 
+  /** A transmit waiting in the qdisc: it runs when this CPU's transmit queue has a free slot. */
+  private xmitTask(seq: number, cpu: number): Task {
+    return { ready: () => this.pairs[this.txPairOf(cpu)]!.txFree.length > 0, run: () => this.startXmit(seq, cpu) };
+  }
+
   /**
-   * `start_xmit` on this CPU's transmit queue: take its lock, and if the queue was closed
-   * meanwhile (a smaller VQ_PAIRS_SET), pick again; fill a free buffer, add it, kick.
+   * `start_xmit` on this CPU's transmit queue: take its lock; if the queue was closed
+   * meanwhile (a smaller VQ_PAIRS_SET) or filled, the packet goes back to the qdisc, first in
+   * line (start_xmit never waits: the CPU must stay free for the NAPI poll that frees slots).
+   * Otherwise fill a free buffer, add it, kick.
    */
   private *startXmit(seq: number, cpu: number): Process {
-    let pair = this.pairs[this.txPairOf(cpu)]!;
+    const pair = this.pairs[this.txPairOf(cpu)]!;
     yield* pair.txLock.acquire(`cpu${cpu}`); // HARD_TX_LOCK around ndo_start_xmit
-    while (pair.index >= this.txQueuePairs || pair.txFree.length === 0) {
-      pair.txLock.release(); // closed, or filled meanwhile: requeue on the queue XPS picks now
-      pair = this.pairs[this.txPairOf(cpu)]!;
-      yield wait(() => pair.txFree.length > 0, `cpu${cpu}.xmit_requeue`);
-      yield* pair.txLock.acquire(`cpu${cpu}`);
+    if (pair.index >= this.txQueuePairs || pair.txFree.length === 0) {
+      pair.txLock.release();
+      this.tasks[cpu]!.unshift(this.xmitTask(seq, cpu)); // NETDEV_TX_BUSY: requeued
+      return;
     }
     const tx = pair.tx;
     const token = pair.txFree.shift()!;

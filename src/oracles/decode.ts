@@ -29,6 +29,8 @@ export type ProtocolEvent =
   | { readonly t: 'drv.writeDriverFeatures'; readonly value: number }
   | { readonly t: 'drv.queueSetup'; readonly queue: number }
   | { readonly t: 'drv.writeConfig'; readonly off: number }
+  /** A read of device configuration space (offset from its start). */
+  | { readonly t: 'drv.readConfig'; readonly off: number; readonly size: number; readonly value: number }
   | { readonly t: 'drv.ack'; readonly value: number }
   | { readonly t: 'drv.readIsr'; readonly value: number }
   /** The EXPERIMENTAL per-line status/ACK registers of the multi-line proposal (packed, 2 bits per line). */
@@ -56,7 +58,7 @@ export type ProtocolEvent =
 /** Every kind of protocol event (for oracles that read them all). */
 export const EVENT_KINDS: readonly ProtocolEvent['t'][] = [
   'drv.writeStatus', 'drv.readStatus', 'drv.kick', 'drv.selectDeviceFeatures', 'drv.readDeviceFeatures', 'drv.selectDriverFeatures',
-  'drv.writeDriverFeatures', 'drv.queueSetup', 'drv.writeConfig', 'drv.ack', 'drv.readIsr', 'drv.readLineIsr', 'drv.lineAck', 'mem.commit', 'mem.load', 'mem.store',
+  'drv.writeDriverFeatures', 'drv.queueSetup', 'drv.writeConfig', 'drv.readConfig', 'drv.ack', 'drv.readIsr', 'drv.readLineIsr', 'drv.lineAck', 'mem.commit', 'mem.load', 'mem.store',
   'irq.set', 'irq.enter', 'irq.exit', 'note', 'step', 'quiescent', 'budget', 'fault',
 ];
 
@@ -131,7 +133,9 @@ export function recordDecoder(
               break;
             }
             case 'mmioRead': {
-              if (e.off === MMIO.Status && r.result !== undefined) emit({ t: 'drv.readStatus', value: r.result & 0xff }, i);
+              if (r.result === undefined) break;
+              if (e.off >= MMIO.Config) emit({ t: 'drv.readConfig', off: e.off - MMIO.Config, size: e.size, value: r.result }, i);
+              else if (e.off === MMIO.Status && r.result !== undefined) emit({ t: 'drv.readStatus', value: r.result & 0xff }, i);
               else if (e.off === MMIO.DeviceFeatures && r.result !== undefined) emit({ t: 'drv.readDeviceFeatures', value: r.result }, i);
               else if (e.off === MMIO.InterruptStatus && r.result !== undefined) emit({ t: 'drv.readIsr', value: r.result }, i);
               else if (e.off === MMIO_EXPERIMENTAL_LINES.LineInterruptStatus && r.result !== undefined) emit({ t: 'drv.readLineIsr', value: r.result }, i);

@@ -13,11 +13,12 @@ import { irqMustOracle, kickMustOracle } from './p-notify.ts';
 import { wrapOracle } from './p-wrap.ts';
 import { cfgOracle } from './p-cfg.ts';
 import { routeLinesOracle } from './p-route-lines.ts';
+import { mqOracle } from './p-mq.ts';
 
 export type { Oracle, OracleContext, Violation, OracleProperty } from './types.ts';
 export { decodeRecords, type ProtocolEvent } from './decode.ts';
 
-export const ORACLES: readonly Oracle[] = [statusOracle, featureOracle, suppressionModeOracle, isrOracle, irqMustOracle, kickMustOracle, wrapOracle, cfgOracle, routeLinesOracle, quiesceOracle];
+export const ORACLES: readonly Oracle[] = [statusOracle, featureOracle, suppressionModeOracle, isrOracle, irqMustOracle, kickMustOracle, wrapOracle, cfgOracle, mqOracle, routeLinesOracle, quiesceOracle];
 export { measureNotifications, type NotificationCounts, type NotificationReport } from './p-notify.ts';
 
 /** Every violation the oracles find in `records`, ordered by where it happened. */

@@ -60,7 +60,9 @@ class RouteLinesRun implements OracleRun {
       case 'irq.exit': {
         const h = this.inHandler.get(ev.proc);
         this.inHandler.delete(ev.proc);
-        if (h) this.checkServiced(h.line, h.at, at);
+        // With one line the status bit is the handler's information (MMIO-DRV-16); with several, a
+        // line's own wake-up is, since another line's handler may have acked the shared bit.
+        if (h && this.ctx.interruptLines.count > 1) this.checkServiced(h.line, h.at, at);
         return;
       }
       default:

@@ -44,6 +44,8 @@ export class DeviceInterruptLines {
     /** The features the driver negotiated (for the `feature` gate). */
     private readonly features: () => bigint,
     private readonly emit: Emit,
+    /** The mutant's formula: queue q on line q mod N (not shared with the driver). */
+    private readonly byQueueIndex = false,
   ) {
     this.status = new Array(profile.status === 'per-line' ? profile.count : 1).fill(0);
   }
@@ -59,7 +61,8 @@ export class DeviceInterruptLines {
 
   /** The device line an event goes to (config: line 0). */
   lineOf(kind: 'vring' | 'config', q: number): number {
-    return kind === 'config' || !this.spreading() ? 0 : lineOfQueue(q, this.profile.count);
+    if (kind === 'config' || !this.spreading()) return 0;
+    return this.byQueueIndex ? q % this.profile.count : lineOfQueue(q, this.profile.count);
   }
 
   /** InterruptStatus as the classic register shows it: every line's bits ORed. */

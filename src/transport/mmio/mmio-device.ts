@@ -31,7 +31,7 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
     lineProfile: InterruptLineProfile = ONE_LINE,
   ) {
     device.transport = this;
-    this.lines = new DeviceInterruptLines(irq, line, lineProfile, () => device.guestFeatures, (name, data) => this.emit(name, data));
+    this.lines = new DeviceInterruptLines(irq, line, lineProfile, () => device.guestFeatures, (name, data) => this.emit(name, data), device.quirks.lineByQueueIndex);
     this.queueAlign = device.queues.map(() => 4096);
     this.queuePfn = device.queues.map(() => 0);
   }
