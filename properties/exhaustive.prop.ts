@@ -57,6 +57,28 @@ describe('exhaustive exploration of the notification litmus (2-bit indices, TSO)
     expect(broken.counterexample!.violation.summary).toMatch(/^lost interrupt: .* on vq0 /);
   });
 
+  // The multi-line proposals (MIRQ-DRV-1, MMIO-DRV-16): two queues on two lines. The RFC's
+  // handler (ack a bit, all queues, then its own line's) and per-line status are verified;
+  // a handler that services only its own line after acking the shared status loses a wake-up.
+  it.each([
+    ['the 2023 RFC handler (shared status, edges)', 'rfc'],
+    ['per-line status and ACK (level lines)', 'per-line'],
+  ] as const)('two lines, %s: verified', (_name, lineHandler) => {
+    const r = exploreExhaustive(notifyLitmusTarget(litmus({ queues: 2, lines: 2, lineHandler })));
+    expect(r.verdict).toBe('verified');
+    expect(r.schedules).toBeGreaterThan(5);
+  });
+
+  it('two lines, a handler that services only its own line after acking the shared status: a minimal lost wake-up', () => {
+    const target = notifyLitmusTarget(litmus({ queues: 2, lines: 2, lineHandler: 'own-line' }));
+    const r = exploreExhaustive(target);
+    expect(r.verdict).toBe('violated');
+    const c = r.counterexample!;
+    expect(c.violation.summary).toMatch(/^lost interrupt: quiescent with used.idx=1 on vq2/);
+    expect(c.choices).toBe(36);
+    expect(replayTarget(target, c.path).counterexample?.violation.summary).toBe(c.violation.summary);
+  });
+
   it('one buffered store per CPU is enough for both races (TSO store buffers of depth 1 and 2)', () => {
     for (const storeBufferDepth of [1, 2]) {
       expect(exploreExhaustive(notifyLitmusTarget(litmus({ storeBufferDepth }))).verdict).toBe('verified');

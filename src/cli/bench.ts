@@ -84,6 +84,9 @@ export function runBench(maxRuns: number, progress: (line: string) => void): Ben
   scenarios.push(
     ['(d) two queues sharing one interrupt line, EVENT_IDX, full barrier, 3 buffers', { queues: 2, buffers: 3 }],
     ['(d) two queues sharing one interrupt line, EVENT_IDX, write barrier only, 3 buffers', { queues: 2, buffers: 3, deviceFence: 'wmb' }],
+    ['(e) two queues on two lines, shared InterruptStatus, the 2023 RFC handler, 3 buffers', { queues: 2, lines: 2, lineHandler: 'rfc', buffers: 3 }],
+    ['(e) two queues on two lines, per-line status, 3 buffers', { queues: 2, lines: 2, lineHandler: 'per-line', buffers: 3 }],
+    ['(e) two queues on two lines, shared InterruptStatus, handler services its own line only, 3 buffers', { queues: 2, lines: 2, lineHandler: 'own-line', buffers: 3 }],
   );
   for (const [scenario, over] of scenarios) {
     const r = exploreExhaustive(notifyLitmusTarget({ ...NOTIFY_LITMUS_DEFAULTS, ...over }), {}, now);

@@ -107,11 +107,13 @@ program.command('replay')
   });
 
 program.command('litmus')
-  .description('exhaustively check the notification litmus (one queue, a device thread, a vCPU): verified, or the minimal counterexample')
+  .description('exhaustively check the notification litmus (one or two queues, a device thread, a vCPU; one interrupt line or two): verified, or the minimal counterexample')
   .option('--buffers <n>', 'buffers the driver makes available', int('--buffers', 1), 3)
   .option('--width <bits>', 'ring-index width', int('--width', 1), NOTIFY_LITMUS_DEFAULTS.indexWidth)
   .option('--queue-size <n>', 'ring size', int('--queue-size', 1), NOTIFY_LITMUS_DEFAULTS.queueSize)
   .option('--queues <n>', 'virtqueues (1 or 2) sharing one interrupt line; buffers go round robin', int('--queues', 1), 1)
+  .option('--lines <n>', 'interrupt lines: 1, or 2 (one per queue, the multi-line proposals; needs --queues 2)', int('--lines', 1), 1)
+  .addOption(new Option('--line-handler <kind>', 'with 2 lines: the proposal\'s handler (rfc: shared status, all queues then its own; own-line: shared status, its own queues only; per-line: per-line status)').choices(['rfc', 'own-line', 'per-line']).default('rfc'))
   .option('--flags', 'flag-based suppression (NO_INTERRUPT / NO_NOTIFY) instead of EVENT_IDX')
   .addOption(new Option('--device-fence <kind>', 'barrier between used.idx store and used_event load (wmb = BZ-KVT-01)').choices(['full', 'wmb']).default('full'))
   .addOption(new Option('--driver-fence <kind>', 'barrier between the used_event store and the used.idx re-check (wmb = barrier removed)').choices(['full', 'wmb']).default('full'))
@@ -120,20 +122,22 @@ program.command('litmus')
   .option('--max-states <n>', 'stop after this many distinct states (verdict "bounded")', int('--max-states', 1), 200_000)
   .option('--replay <path>', 'run one recorded path (as printed by a counterexample) instead of exploring')
   .option('--json', 'machine-readable verdict')
-  .action((o: { buffers: number; width: number; queueSize: number; queues: number; flags?: boolean; deviceFence: 'full' | 'wmb'; driverFence: 'full' | 'wmb'; memory: 'sc' | 'tso'; bufferDepth?: number; maxStates: number; replay?: string; json?: boolean }) => {
+  .action((o: { buffers: number; width: number; queueSize: number; queues: number; lines: number; lineHandler: 'rfc' | 'own-line' | 'per-line'; flags?: boolean; deviceFence: 'full' | 'wmb'; driverFence: 'full' | 'wmb'; memory: 'sc' | 'tso'; bufferDepth?: number; maxStates: number; replay?: string; json?: boolean }) => {
     const config = {
-      ...NOTIFY_LITMUS_DEFAULTS, buffers: o.buffers, queues: o.queues, indexWidth: o.width, queueSize: o.queueSize, eventIdx: !o.flags,
+      ...NOTIFY_LITMUS_DEFAULTS, buffers: o.buffers, queues: o.queues, lines: o.lines as 1 | 2, lineHandler: o.lineHandler, indexWidth: o.width, queueSize: o.queueSize, eventIdx: !o.flags,
       deviceFence: o.deviceFence, driverFence: o.driverFence, memoryModel: o.memory,
       ...(o.bufferDepth !== undefined ? { storeBufferDepth: o.bufferDepth } : {}),
     };
     if (config.queues > 2) throw new UsageError(`--queues ${config.queues}: the litmus has 1 or 2 queues`);
+    if (o.lines !== 1 && o.lines !== 2) throw new UsageError(`--lines ${o.lines}: the litmus has 1 or 2 interrupt lines`);
+    if (o.lines === 2 && config.queues !== 2) throw new UsageError('--lines 2 needs --queues 2 (one queue per line)');
     if (config.queueSize > 1 << config.indexWidth) throw new UsageError(`--queue-size ${config.queueSize} does not fit ${config.indexWidth}-bit ring indices`);
     if (Math.min(config.buffers, config.queueSize) >= 1 << config.indexWidth) {
       throw new UsageError(`${Math.min(config.buffers, config.queueSize)} buffers in flight cannot be told from none with ${config.indexWidth}-bit ring indices: use fewer buffers or a wider index`);
     }
     const target = notifyLitmusTarget(config);
     const r = o.replay !== undefined ? replayTarget(target, o.replay === '-' ? [] : decodePath(o.replay)) : exploreExhaustive(target, { maxStates: o.maxStates }, now);
-    const args = `--buffers ${o.buffers} --queues ${o.queues} --width ${o.width} --queue-size ${o.queueSize}${o.flags ? ' --flags' : ''} --device-fence ${o.deviceFence} --driver-fence ${o.driverFence} --memory ${o.memory}${o.bufferDepth !== undefined ? ` --buffer-depth ${o.bufferDepth}` : ''}`;
+    const args = `--buffers ${o.buffers} --queues ${o.queues}${o.lines === 2 ? ` --lines 2 --line-handler ${o.lineHandler}` : ''} --width ${o.width} --queue-size ${o.queueSize}${o.flags ? ' --flags' : ''} --device-fence ${o.deviceFence} --driver-fence ${o.driverFence} --memory ${o.memory}${o.bufferDepth !== undefined ? ` --buffer-depth ${o.bufferDepth}` : ''}`;
     process.stdout.write(o.json ? `${JSON.stringify(exhaustiveJson('notify-litmus', r))}\n` : `${renderExhaustive('notify-litmus', r, (path) => `npx virtio-conform litmus ${args} --replay ${path || '-'}`)}\n`);
     process.exitCode = r.verdict === 'violated' ? 1 : 0;
   });

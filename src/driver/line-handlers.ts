@@ -17,7 +17,21 @@ import { featureMask, hasFeature, VIRTIO_F_EXPERIMENTAL } from '../../spec/facts
 import { LINE_STATUS_BITS, MMIO, MMIO_EXPERIMENTAL_LINES, MMIO_INT } from '../../spec/facts/mmio-registers.ts';
 import type { InterruptController } from '../platform/interrupt-controller.ts';
 import { lineOfQueue } from '../transport/mmio/irq-lines.ts';
-import type { VirtioMmioDriver } from './virtio-mmio.ts';
+import type { Vring } from './vring.ts';
+
+/** What the handlers need of the transport driver (VirtioMmioDriver; the litmus has its own). */
+export interface LineHost {
+  /** The platform line number of the device's line 0, and the CPUs. */
+  readonly line: number;
+  readonly cpus: number;
+  /** The device's MMIO slot. */
+  readonly dev: number;
+  readonly vqs: readonly (Vring | undefined)[];
+  readonly handlerCalls: number[];
+  spuriousHandlerCalls: number;
+  /** `virtio_config_changed`. */
+  configInterrupt(cpu: number): Process;
+}
 
 export interface DriverLineOptions {
   /** Interrupt resources the platform describes for the device (`platform_irq_count`). */
@@ -33,7 +47,7 @@ export class LineHandlers {
   /** Lines in use: decided once the features are settled. */
   multiLine = false;
 
-  constructor(private readonly mmio: VirtioMmioDriver, private readonly irq: InterruptController, readonly options: DriverLineOptions) {}
+  constructor(private readonly mmio: LineHost, private readonly irq: InterruptController, readonly options: DriverLineOptions) {}
 
   /** The bit the driver offers to accept (only a driver that negotiates lines knows it). */
   featureBits(): bigint {

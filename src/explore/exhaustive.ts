@@ -25,7 +25,6 @@
 // read, when a store became visible): they are judged on the explored ends only — the
 // notification litmus therefore checks P-QUIESCE alone, and random/PCT search the rest.
 
-import { ONE_LINE } from '../transport/mmio/irq-lines.ts';
 import { type ChoiceSource, type KernelRecord, type World, ArrayChoiceSource, ChoiceKind, choiceKind, choiceProc, encodePath } from '../kernel/index.ts';
 import { buildSimulation } from '../sim/build.ts';
 import type { SimConfig } from '../sim/config.ts';
@@ -34,7 +33,7 @@ import { quiesceOracle } from '../oracles/p-quiesce.ts';
 
 import { oracleContext } from './run-once.ts';
 import { fingerprint } from './state-hash.ts';
-import { type NotifyLitmusConfig, NotifyLitmus } from '../scenarios/notify-litmus.ts';
+import { type NotifyLitmusConfig, NotifyLitmus, litmusLineProfile } from '../scenarios/notify-litmus.ts';
 
 /** What the explorer searches: a world built afresh for every replay, and its oracles. */
 export interface ExhaustiveTarget {
@@ -67,7 +66,7 @@ export function simulationTarget(config: SimConfig): ExhaustiveTarget {
  * P-QUIESCE, a function of the end state, so merged interleavings hide nothing (see the header).
  */
 export function notifyLitmusTarget(config: NotifyLitmusConfig): ExhaustiveTarget {
-  const ctx = { mmioVersion: 2 as const, line: 0, interruptLines: ONE_LINE, buffered: config.memoryModel === 'tso', judgeDriver: true };
+  const ctx = { mmioVersion: 2 as const, line: 0, interruptLines: litmusLineProfile(config), buffered: config.memoryModel === 'tso', judgeDriver: true };
   return {
     build: (source, record = true) => {
       const l = new NotifyLitmus(config, source, record);
