@@ -76,7 +76,7 @@ describe('exhaustive exploration of the notification litmus (2-bit indices, TSO)
     const c = r.counterexample!;
     expect(c.violation.summary).toMatch(/^lost interrupt: quiescent with used.idx=1 on vq2/);
     expect(c.choices).toBe(36);
-    expect(replayTarget(target, c.path).counterexample?.violation.summary).toBe(c.violation.summary);
+    expect(replayTarget(target, decodePath(c.path)).counterexample?.violation.summary).toBe(c.violation.summary);
   });
 
   it('one buffered store per CPU is enough for both races (TSO store buffers of depth 1 and 2)', () => {

@@ -157,7 +157,7 @@ export class NetDevice extends VirtioDeviceCore {
   private setQueuePairs(pairs: number): void {
     this.currQueuePairs = pairs;
     const attached = Math.min(pairs, this.pairs); // the mutant may record more than exist
-    for (let p = attached; p < this.pairs; p++) {
+    for (let p = attached; p < this.pairs && !this.quirks.strandDetachedBacklog; p++) {
       const moved = this.backlog[p]!.splice(0);
       for (const seq of moved) this.backlog[this.steer(seq, attached)]!.push(seq);
     }

@@ -28,6 +28,8 @@ export interface DeviceQuirks {
   readonly pairsBoundedByProtocolMax: boolean;
   /** Multi-line slip: the device puts queue q on line q mod N where the driver expects (q / 2) mod N (the mapping is not shared). */
   readonly lineByQueueIndex: boolean;
+  /** When VQ_PAIRS_SET closes pairs, what their backend queues held stays there (never delivered). */
+  readonly strandDetachedBacklog: boolean;
 }
 
 export const REFERENCE_DEVICE: DeviceQuirks = {
@@ -44,4 +46,5 @@ export const REFERENCE_DEVICE: DeviceQuirks = {
   offerMqWithoutCtrlVq: false,
   pairsBoundedByProtocolMax: false,
   lineByQueueIndex: false,
+  strandDetachedBacklog: false,
 };

@@ -224,7 +224,8 @@ export class NetDriver {
    * On an ERR ack the old count stays (Linux: "Fail to set num of queue pairs").
    */
   private *setQueuePairs(n: number): Process {
-    const closing = this.pairs.slice(Math.min(n, this.txQueuePairs), this.txQueuePairs);
+    // The mutant closes nothing now: it narrows only after the answer (below).
+    const closing = this.mmio.quirks.narrowTxAtCompletion ? [] : this.pairs.slice(Math.min(n, this.txQueuePairs), this.txQueuePairs);
     for (const pair of closing) yield* pair.txLock.acquire('set_queues'); // netif_tx_lock
     this.txQueuePairs = Math.max(1, Math.min(this.txQueuePairs, n));
     for (const pair of closing) pair.txLock.release();

@@ -28,6 +28,8 @@ export interface DriverQuirks {
   readonly acceptMqWithoutCtrlVq: boolean;
   /** A probing driver (BZ-CH-02's trigger, against NET-MQ-DRV-2): first asks VQ_PAIRS_SET max+1, expecting VIRTIO_NET_ERR. */
   readonly requestPairsAboveMax: boolean;
+  /** Narrows its transmit queues only once the device answered VQ_PAIRS_SET, not when it submits it (against NET-MQ-DRV-4). */
+  readonly narrowTxAtCompletion: boolean;
 }
 
 export const REFERENCE_DRIVER: DriverQuirks = {
@@ -44,4 +46,5 @@ export const REFERENCE_DRIVER: DriverQuirks = {
   dropConfigWhileDisabled: false,
   acceptMqWithoutCtrlVq: false,
   requestPairsAboveMax: false,
+  narrowTxAtCompletion: false,
 };

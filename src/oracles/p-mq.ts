@@ -26,6 +26,7 @@ class MqRun implements OracleRun {
   /** The control command the device answered, waiting for its used entry: queue and ack. */
   private answer: { q: number; ack: number; pairs: number; at: number } | undefined;
   private lastSubmitAt = -1;
+  private completed = false;
   /** Packets waiting in the backend, per receive queue. */
   private readonly backlog = new Map<number, number>();
 
@@ -70,6 +71,7 @@ class MqRun implements OracleRun {
       case 'dev.reset':
         this.feed({ type: 'reset' }, at);
         this.answer = undefined;
+        this.completed = false;
         return;
       case 'drv.ctrlSubmit': {
         if (Number(d.cls) !== VIRTIO_NET_CTRL_MQ || Number(d.cmd) !== VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET) return;
@@ -89,6 +91,7 @@ class MqRun implements OracleRun {
         const a = this.answer;
         if (!a || Number(d.q) !== a.q) return;
         this.answer = undefined;
+        this.completed = true;
         if (!this.feed({ type: 'complete', ack: a.ack, judged: true }, at)) {
           this.feed({ type: 'complete', ack: a.ack, judged: false }, at); // reported below; follow the device from here
           const should = a.ack === VIRTIO_NET_OK ? 'VIRTIO_NET_ERR' : 'VIRTIO_NET_OK';
@@ -109,7 +112,7 @@ class MqRun implements OracleRun {
       case 'dev.rxPacket': {
         const q = Number(d.q);
         if (this.feed({ type: 'rx', pair: vq2pair(q) }, at)) return;
-        this.fail(at, [c.active === 1 ? 'NET-MQ-DEV-2' : 'NET-MQ-DEV-3'], `device delivered a packet to vq${q} (receiveq${vq2pair(q) + 1}) with ${c.active} pair${c.active === 1 ? '' : 's'} active`,
+        this.fail(at, [this.completed ? 'NET-MQ-DEV-3' : 'NET-MQ-DEV-2'], `device delivered a packet to vq${q} (receiveq${vq2pair(q) + 1}) with ${c.active} pair${c.active === 1 ? '' : 's'} active`,
           `Let the last completed VQ_PAIRS_SET leave ${c.active} pair${c.active === 1 ? '' : 's'} active (1 after reset). Then received packets go only to receiveq1..${c.active}. However this one went to receiveq${vq2pair(q) + 1}.`);
         return;
       }
