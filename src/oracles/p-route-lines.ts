@@ -31,8 +31,12 @@ class RouteLinesRun implements OracleRun {
   /** Per vCPU process: the line whose handler it runs and where that handler began. */
   private readonly inHandler = new Map<number, { line: number; at: number }>();
   private features = 0n;
+  /** MIRQ-DRV-1 matters only with several lines (one line: the status bit is the handler's information). */
+  private readonly judgeHandlers: boolean;
 
-  constructor(private readonly ctx: OracleContext, private readonly rings: RingView) {}
+  constructor(private readonly ctx: OracleContext, private readonly rings: RingView) {
+    this.judgeHandlers = ctx.interruptLines.count > 1;
+  }
 
   private fail(at: number, requirements: string[], summary: string, explanation: string): void {
     if (this.violations.length < 8) this.violations.push({ property: 'P-ROUTE', requirements, at, summary, explanation });
@@ -49,6 +53,7 @@ class RouteLinesRun implements OracleRun {
         this.onNote(ev.name, ev.data, at);
         return;
       case 'mem.load': {
+        if (!this.judgeHandlers) return;
         // The driver looked at a queue's used.idx: whatever the interrupt announced, it has seen.
         const f = this.rings.current;
         if (ev.side === 'drv' && f !== undefined && f.field === 'usedIdx') this.unseen.delete(f.q);
@@ -62,7 +67,7 @@ class RouteLinesRun implements OracleRun {
         this.inHandler.delete(ev.proc);
         // With one line the status bit is the handler's information (MMIO-DRV-16); with several, a
         // line's own wake-up is, since another line's handler may have acked the shared bit.
-        if (h && this.ctx.interruptLines.count > 1) this.checkServiced(h.line, h.at, at);
+        if (h && this.judgeHandlers) this.checkServiced(h.line, h.at, at);
         return;
       }
       default:
@@ -82,7 +87,7 @@ class RouteLinesRun implements OracleRun {
         const line = Number(d.line ?? 0);
         this.checkLine(set & 1 ? q : -1, line, at);
         if (!this.claimed.has(line) && !this.unclaimedRaise.has(line)) this.unclaimedRaise.set(line, { at, q });
-        if (set & 1) this.unseen.set(q, { line, at });
+        if (set & 1 && this.judgeHandlers) this.unseen.set(q, { line, at });
         return;
       }
       default:
