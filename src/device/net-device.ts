@@ -7,6 +7,7 @@ import { VIRTIO_F, VIRTIO_NET_F, featureMask } from '../../spec/facts/feature-bi
 import { STATUS } from '../../spec/facts/status-bits.ts';
 import { VirtioDeviceCore, type KickMode } from './virtio-device.ts';
 import type { DeviceQuirks } from './quirks.ts';
+import type { DeviceVirtqueue } from './virtqueue.ts';
 
 export const NET_RX = 0;
 export const NET_TX = 1;
@@ -29,6 +30,8 @@ export interface NetDeviceOptions {
   readonly rxBurst: number;
   /** The link also announces once as soon as a driver is present, before DRIVER_OK (a config change the driver must defer, §2.5). */
   readonly earlyAnnounce: boolean;
+  /** The backend answers each transmitted packet at once: the reply fills an rx buffer inside the tx kick (BZ-FC-03's setting). */
+  readonly txEcho: boolean;
 }
 
 export class NetDevice extends VirtioDeviceCore {
@@ -96,6 +99,7 @@ export class NetDevice extends VirtioDeviceCore {
         yield note('dev.txPacket', { q: NET_TX, seq });
         yield* vq.push(elem, 0);
         yield* this.notify(vq);
+        if (this.net.txEcho) yield* this.echo(seq);
         if (this.quirks.onePerKick) return; // BZ-CV-03: one chain per kick, no re-check
       }
       yield* this.endBatch(vq);
@@ -103,6 +107,26 @@ export class NetDevice extends VirtioDeviceCore {
       if (yield* vq.empty()) return;
     }
   }
+
+  // --- tx echo (BZ-FC-03's setting) ---
+  /** While handling the tx kick: the rx queue whose buffers are being completed, signalled as the tx queue by the mutant. */
+  private completingFor: number | undefined;
+
+  /** The backend answers a transmitted packet at once: the reply goes to the rx queue inside the tx kick. */
+  private *echo(seq: number): Process {
+    this.backlog.push(1000 + seq);
+    yield note('dev.backlog', { q: NET_RX, n: this.backlog.length });
+    this.completingFor = NET_TX;
+    yield* this.receiveBacklog();
+    this.completingFor = undefined;
+  }
+
+  /** BZ-FC-03: the rx completion's verdict is paid with the handled (tx) queue's interrupt: one vector, the wrong one. */
+  protected override *notify(vq: DeviceVirtqueue): Process {
+    if (!(this.quirks.signalHandledQueueOnly && this.completingFor !== undefined)) return yield* super.notify(vq);
+    if (yield* vq.shouldNotify(this.quirks.shouldNotifyFence)) yield this.transport.notifyEffect('vring', this.completingFor);
+  }
+  // --- end tx echo ---
 
   /** `virtio_net_has_buffers`: enable kicks and re-check before giving up (the refill race). */
   private *hasBuffers(): Process<boolean> {

@@ -24,6 +24,10 @@ export interface DeviceQuirks {
   readonly notifyOncePerBatch: boolean;
   /** BZ-LNX-03's trigger (QEMU `ctrl_vq=off,mq=on`): MQ offered without CTRL_VQ, against FEAT-DEV-1. */
   readonly offerMqWithoutCtrlVq: boolean;
+  /** BZ-KVT-02 (kvmtool 3d5cefc2): every event's MSI-X vector starts at 0, a valid vector, instead of NO_VECTOR. */
+  readonly msiVectorsDefaultZero: boolean;
+  /** BZ-FC-03 (Firecracker ac5cd1b9): buffers completed on another queue while handling a kick are signalled on the handled queue's vector only. */
+  readonly signalHandledQueueOnly: boolean;
 }
 
 export const REFERENCE_DEVICE: DeviceQuirks = {
@@ -38,4 +42,6 @@ export const REFERENCE_DEVICE: DeviceQuirks = {
   needEventOffByOne: false,
   notifyOncePerBatch: false,
   offerMqWithoutCtrlVq: false,
+  msiVectorsDefaultZero: false,
+  signalHandledQueueOnly: false,
 };

@@ -107,7 +107,7 @@ export class NetDriver {
     // step 7: virtqueues, interrupt, buffers
     const eventIdx = hasFeature(this.features, VIRTIO_F.EVENT_IDX);
     m.configChanged = (cpu) => this.configChangedIrq(cpu); // the driver's config_changed: bound with the driver
-    m.requestIrq(); // vm_find_vqs: request_irq before the queues are set up
+    yield* m.findVqsIrq(); // vm_find_vqs: request_irq (or the MSI vectors) before the queues are set up
     this.rx = yield* m.setupVq(0, this.options.queueSize, eventIdx, this.options.indexWidth);
     this.tx = yield* m.setupVq(1, this.options.queueSize, eventIdx, this.options.indexWidth);
     if (!this.rx || !this.tx) return yield* this.fail('missing virtqueues');

@@ -9,6 +9,8 @@ import type { DmaAllocator } from '../platform/guest-memory.ts';
 import type { InterruptController } from '../platform/interrupt-controller.ts';
 import { Vring, type VringLayout } from './vring.ts';
 import type { DriverQuirks } from './quirks.ts';
+import { MsiDriver, type MsiDriverOptions } from './msi.ts';
+import type { LocalApics } from '../platform/local-apic.ts';
 
 const PAGE_SIZE = 4096;
 /** What the harness plants in suppression fields the negotiated mode leaves unused. */
@@ -25,6 +27,8 @@ export class VirtioMmioDriver {
   /** `dev->config_core_enabled` and `config_change_pending` (drivers/virtio/virtio.c). */
   configEnabled = false;
   configPending = false;
+  /** MSI hook: message-signalled interrupts (msi.ts), when the device offers them and the driver uses them. */
+  msi: MsiDriver | undefined;
 
   constructor(
     readonly dev: number,
@@ -110,6 +114,7 @@ export class VirtioMmioDriver {
       yield mmioWrite(dev, MMIO.QueueDriverHigh, 0, 'drv.vq.write_avail_hi');
       yield mmioWrite(dev, MMIO.QueueDeviceLow, used, 'drv.vq.write_used_lo');
       yield mmioWrite(dev, MMIO.QueueDeviceHigh, 0, 'drv.vq.write_used_hi');
+      if (this.msi) yield* this.msi.mapQueue(index); // MSI hook: MAP_QUEUE / queue_msix_vector while QueueSel names the queue
       yield mmioWrite(dev, MMIO.QueueReady, 1, 'drv.vq.write_ready');
     }
     const vq = new Vring(index, layout, eventIdx, width, this.quirks);
@@ -157,6 +162,29 @@ export class VirtioMmioDriver {
     this.configPending = false;
     if (this.configChanged) yield* this.configChanged(cpu);
   }
+
+  // --- MSI hook ---
+  /** Use MSI (profile `options`): the handlers borrow the config path and the virtqueues. */
+  attachMsi(apic: LocalApics, options: MsiDriverOptions, queueCount: number): MsiDriver {
+    this.msi = new MsiDriver(this.dev, apic, options, {
+      config: (cpu) => this.configInterrupt(cpu),
+      queue: (q, cpu) => this.queueInterrupt(q, cpu),
+      count: (cpu) => { this.handlerCalls[cpu] = (this.handlerCalls[cpu] ?? 0) + 1; },
+    }, queueCount);
+    return this.msi;
+  }
+
+  private *queueInterrupt(q: number, cpu: number): Process<boolean> {
+    const vq = this.vqs[q];
+    return vq ? yield* vq.interrupt(cpu) : false;
+  }
+
+  /** `vm_find_vqs`' interrupt part: MSI first when the driver has it, the line otherwise (and as the fallback). */
+  *findVqsIrq(): Process {
+    this.requestIrq();
+    if (this.msi && !(yield* this.msi.setup())) this.msi = undefined;
+  }
+  // --- end MSI hook ---
 
   /** `request_irq(line, vm_interrupt, IRQF_SHARED)`. */
   requestIrq(): void {

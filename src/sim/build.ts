@@ -13,6 +13,7 @@ import { VirtioMmioDriver } from '../driver/virtio-mmio.ts';
 import { NetDriver } from '../driver/net-driver.ts';
 import { statusProber } from '../driver/status-prober.ts';
 import type { SimConfig } from './config.ts';
+import { attachMsi } from './msi-config.ts';
 
 export interface Simulation {
   readonly world: World;
@@ -45,6 +46,7 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
     announceEvery: config.announceEvery,
     rxBurst: config.rxBurst,
     earlyAnnounce: config.earlyAnnounce,
+    txEcho: config.txEcho,
   });
   const transport = new MmioTransportDevice(world, irq, DEVICE_LINE, device, config.transport === 'mmio-v1' ? 1 : 2);
   const slot = bus.attach(transport);
@@ -57,6 +59,7 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
     txPackets: config.txPackets,
     napiBudget: config.napiBudget,
   });
+  attachMsi(config, { world, irq, transport, mmio, driver }); // MSI hook: nothing for the classic line
   if (config.workload === 'status-gating') {
     bus.cpuOf.set(spawnVcpu(world, irq, 0, statusProber(mmio)), 0);
   } else {

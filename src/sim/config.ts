@@ -5,6 +5,7 @@ import type { MemoryModelName } from '../kernel/index.ts';
 import { type DeviceQuirks, REFERENCE_DEVICE } from '../device/quirks.ts';
 import { type DriverQuirks, REFERENCE_DRIVER } from '../driver/quirks.ts';
 import type { KickMode } from '../device/virtio-device.ts';
+import { DEFAULT_MSI, type IrqDelivery, type MsiSimOptions } from './msi-config.ts';
 
 export type TransportProfile = 'mmio-v1' | 'mmio-v2';
 
@@ -30,6 +31,11 @@ export interface SimConfig {
   /** The device also announces a config change before DRIVER_OK, which the driver must defer (P-CFG). */
   readonly earlyAnnounce: boolean;
   readonly napiBudget: number;
+  /** MSI: how the device interrupts (the classic line, or an MSI profile) and the driver's MSI options. */
+  readonly irqDelivery: IrqDelivery;
+  readonly msi: MsiSimOptions;
+  /** The backend answers every transmitted packet at once with a received one (completed inside the tx kick). */
+  readonly txEcho: boolean;
   readonly maxSteps: number;
   readonly device: DeviceQuirks;
   readonly driver: DriverQuirks;
@@ -50,6 +56,9 @@ export const DEFAULT_CONFIG: SimConfig = {
   rxBurst: 2,
   earlyAnnounce: false,
   napiBudget: 2,
+  irqDelivery: 'line',
+  msi: DEFAULT_MSI,
+  txEcho: false,
   maxSteps: 4_000,
   device: REFERENCE_DEVICE,
   driver: REFERENCE_DRIVER,

@@ -9,6 +9,7 @@ import type { MmioDevice } from '../../platform/mmio-bus.ts';
 import type { InterruptController } from '../../platform/interrupt-controller.ts';
 import type { DeviceTransport } from '../../device/virtio-device.ts';
 import type { NetDevice } from '../../device/net-device.ts';
+import type { MsiRegisterBlock } from '../msi/msi-block.ts';
 
 export class MmioTransportDevice implements MmioDevice, DeviceTransport {
   /** InterruptStatus (§4.2.2): bit 0 used buffer, bit 1 configuration change. */
@@ -19,6 +20,8 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
   private guestPageSize = 4096;
   private readonly queueAlign: number[];
   private readonly queuePfn: number[];
+  /** MSI hook: the interrupt-delivery profile's register block (transport/msi/), when not the classic line. */
+  msi: MsiRegisterBlock | undefined;
 
   constructor(
     private readonly world: World,
@@ -42,12 +45,16 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
 
   /** Set InterruptStatus bits and raise the line in one step, under the device lock (QEMU: isr |= …; update_irq). */
   notifyEffect(kind: 'vring' | 'config', queue: number): Effect {
+    const msi = this.msi; // MSI hook: with MSI enabled the vector is sent and InterruptStatus is not used (§6.3)
+    if (msi) return locked(() => (msi.vectors.enabled ? msi.vectors.raise(kind, queue) : this.raiseLine(kind, queue)), `dev.notify_${kind}`);
+    return locked(() => this.raiseLine(kind, queue), `dev.notify_${kind}`);
+  }
+
+  private raiseLine(kind: 'vring' | 'config', queue: number): void {
     const bit = kind === 'vring' ? MMIO_INT.VRING : MMIO_INT.CONFIG;
-    return locked(() => {
-      this.isr |= bit; // MMIO-DEV-3: the bit is set from the event until the driver acks it
-      this.emit('dev.isr', { value: this.isr, set: bit, q: queue });
-      this.irq.drive(this.line, 1, `dev.raise_${kind}`); // line level = InterruptStatus ≠ 0 (MMIO-DEV-8)
-    }, `dev.notify_${kind}`);
+    this.isr |= bit; // MMIO-DEV-3: the bit is set from the event until the driver acks it
+    this.emit('dev.isr', { value: this.isr, set: bit, q: queue });
+    this.irq.drive(this.line, 1, `dev.raise_${kind}`); // line level = InterruptStatus ≠ 0 (MMIO-DEV-8)
   }
 
   resetTransport(): void {
@@ -56,6 +63,7 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
     this.irq.drive(this.line, 0, 'dev.reset_irq');
     this.queuePfn.fill(0);
     this.queueSel = 0;
+    this.msi?.vectors.reset(); // MSI hook: reset disables MSI and unmaps every event (PCI-DEV-4)
   }
 
   private get vq() {
@@ -64,6 +72,7 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
 
   read(off: number, size: AccessSize): number {
     const d = this.device;
+    if (this.msi?.claims(off)) return this.msi.read(off, this.queueSel); // MSI hook
     if (off >= MMIO.Config) return d.readConfig(off - MMIO.Config, size);
     switch (off) {
       case MMIO.MagicValue: return MMIO_MAGIC;
@@ -87,6 +96,7 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
   write(off: number, _size: AccessSize, value: number): Process | undefined {
     const d = this.device;
     const vq = this.vq;
+    if (this.msi?.claims(off)) { this.msi.write(off, value, this.queueSel); return undefined; } // MSI hook
     switch (off) {
       case MMIO.DeviceFeaturesSel: this.deviceFeaturesSel = value; return undefined;
       case MMIO.DriverFeaturesSel: this.driverFeaturesSel = value; return undefined;
