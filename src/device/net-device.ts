@@ -32,6 +32,8 @@ export interface NetDeviceOptions {
   readonly earlyAnnounce: boolean;
   /** The backend answers each transmitted packet at once: the reply fills an rx buffer inside the tx kick (BZ-FC-03's setting). */
   readonly txEcho: boolean;
+  /** MSI hook: transport features the device also offers (VIRTIO_F_EXPERIMENTAL_MMIO_MSI for the mmio MSI profiles). */
+  readonly transportFeatures: bigint;
 }
 
 export class NetDevice extends VirtioDeviceCore {
@@ -46,7 +48,8 @@ export class NetDevice extends VirtioDeviceCore {
       hostFeatures: featureMask(VIRTIO_NET_F.MAC, VIRTIO_NET_F.STATUS)
         | (net.quirks.offerMqWithoutCtrlVq ? featureMask(VIRTIO_NET_F.MQ) : 0n)
         | (net.eventIdx ? featureMask(VIRTIO_F.EVENT_IDX) : 0n)
-        | (net.legacy ? 0n : featureMask(VIRTIO_F.VERSION_1)),
+        | (net.legacy ? 0n : featureMask(VIRTIO_F.VERSION_1))
+        | net.transportFeatures,
       queueCount: 2,
       queueNumMax: net.queueNumMax,
       indexWidth: net.indexWidth,

@@ -11,8 +11,9 @@
 import { type Process, mmioRead, mmioWrite, note, wait } from '../kernel/index.ts';
 import {
   MMIO_MSI, MMIO_MSI_CMD, PCI_MSIX, PCI_MSIX_ENTRY, PCI_MSIX_ENTRY_CTRL_MASKBIT, PCI_MSIX_ENTRY_SIZE, PCI_MSIX_FLAGS_ENABLE,
-  VIRTIO_MSI_NO_VECTOR, type MsiProfile,
+  VIRTIO_F_EXPERIMENTAL_MMIO_MSI, VIRTIO_MSI_NO_VECTOR, type MsiProfile,
 } from '../../spec/facts/msi-registers.ts';
+import { featureMask } from '../../spec/facts/feature-bits.ts';
 import { type MsiMessage, msiCompose } from '../../spec/facts/msi-message.ts';
 import type { LocalApics } from '../platform/local-apic.ts';
 import { SpinLock } from './spinlock.ts';
@@ -69,6 +70,11 @@ export class MsiDriver {
 
   private get mmio(): boolean {
     return this.options.profile !== 'pci-msix';
+  }
+
+  /** The feature the profile needs negotiated: VIRTIO_F_EXPERIMENTAL_MMIO_MSI (bit 49) for MMIO; none for pci-msix (a PCI capability). */
+  get featureBit(): bigint {
+    return this.mmio ? featureMask(VIRTIO_F_EXPERIMENTAL_MMIO_MSI) : 0n;
   }
 
   /** `vp_find_vqs` / `vm_request_msi_vectors`: allocate, program, map config, enable. False = fall back to the line. */

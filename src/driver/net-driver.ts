@@ -89,7 +89,8 @@ export class NetDriver {
     yield* this.addStatus(STATUS.DRIVER); // step 3
     const offered = yield* m.getFeatures(); // step 4
     const known = featureMask(VIRTIO_F.VERSION_1, VIRTIO_NET_F.MAC, VIRTIO_NET_F.STATUS)
-      | (this.options.eventIdx ? featureMask(VIRTIO_F.EVENT_IDX) : 0n);
+      | (this.options.eventIdx ? featureMask(VIRTIO_F.EVENT_IDX) : 0n)
+      | m.transportFeatures(); // MSI hook: VIRTIO_F_EXPERIMENTAL_MMIO_MSI when the driver has MMIO MSI
     const legacy = !hasFeature(offered, VIRTIO_F.VERSION_1);
     if (m.version === 2 && legacy) return yield* this.fail('Version 2 device without VERSION_1');
     this.features = m.quirks.acceptUnofferedFeatures
@@ -107,7 +108,7 @@ export class NetDriver {
     // step 7: virtqueues, interrupt, buffers
     const eventIdx = hasFeature(this.features, VIRTIO_F.EVENT_IDX);
     m.configChanged = (cpu) => this.configChangedIrq(cpu); // the driver's config_changed: bound with the driver
-    yield* m.findVqsIrq(); // vm_find_vqs: request_irq (or the MSI vectors) before the queues are set up
+    yield* m.findVqsIrq(this.features); // vm_find_vqs: request_irq (or the MSI vectors) before the queues are set up
     this.rx = yield* m.setupVq(0, this.options.queueSize, eventIdx, this.options.indexWidth);
     this.tx = yield* m.setupVq(1, this.options.queueSize, eventIdx, this.options.indexWidth);
     if (!this.rx || !this.tx) return yield* this.fail('missing virtqueues');

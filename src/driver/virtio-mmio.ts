@@ -179,10 +179,19 @@ export class VirtioMmioDriver {
     return vq ? yield* vq.interrupt(cpu) : false;
   }
 
-  /** `vm_find_vqs`' interrupt part: MSI first when the driver has it, the line otherwise (and as the fallback). */
-  *findVqsIrq(): Process {
+  /** Transport features the driver knows: VIRTIO_F_EXPERIMENTAL_MMIO_MSI with an mmio MSI profile. */
+  transportFeatures(): bigint {
+    return this.msi?.featureBit ?? 0n;
+  }
+
+  /**
+   * `vm_find_vqs`' interrupt part: MSI first when the driver has it (for MMIO, only if
+   * VIRTIO_F_EXPERIMENTAL_MMIO_MSI was negotiated, §6.3), the line otherwise and as the fallback.
+   */
+  *findVqsIrq(features: bigint): Process {
     this.requestIrq();
-    if (this.msi && !(yield* this.msi.setup())) this.msi = undefined;
+    const msi = this.msi;
+    if (msi && ((msi.featureBit & features) !== msi.featureBit || !(yield* msi.setup()))) this.msi = undefined;
   }
   // --- end MSI hook ---
 

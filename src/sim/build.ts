@@ -13,7 +13,7 @@ import { VirtioMmioDriver } from '../driver/virtio-mmio.ts';
 import { NetDriver } from '../driver/net-driver.ts';
 import { statusProber } from '../driver/status-prober.ts';
 import type { SimConfig } from './config.ts';
-import { attachMsi } from './msi-config.ts';
+import { attachMsi, msiTransportFeatures } from './msi-config.ts';
 
 export interface Simulation {
   readonly world: World;
@@ -47,6 +47,7 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
     rxBurst: config.rxBurst,
     earlyAnnounce: config.earlyAnnounce,
     txEcho: config.txEcho,
+    transportFeatures: msiTransportFeatures(config.irqDelivery),
   });
   const transport = new MmioTransportDevice(world, irq, DEVICE_LINE, device, config.transport === 'mmio-v1' ? 1 : 2);
   const slot = bus.attach(transport);

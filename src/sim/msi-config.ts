@@ -2,7 +2,8 @@
 // wiring: the device's vector table and register block, the driver's MSI side, and the
 // IRQ-affinity changes the vCPUs run while traffic flows.
 
-import type { MsiProfile } from '../../spec/facts/msi-registers.ts';
+import { type MsiProfile, VIRTIO_F_EXPERIMENTAL_MMIO_MSI } from '../../spec/facts/msi-registers.ts';
+import { featureMask } from '../../spec/facts/feature-bits.ts';
 import type { World } from '../kernel/index.ts';
 import type { InterruptController } from '../platform/interrupt-controller.ts';
 import type { MmioTransportDevice } from '../transport/mmio/mmio-device.ts';
@@ -28,6 +29,11 @@ export interface MsiSimOptions {
 }
 
 export const DEFAULT_MSI: MsiSimOptions = { vectors: 4, selectorLock: false, configVector: true, affinityChanges: true };
+
+/** The mmio MSI profiles offer VIRTIO_F_EXPERIMENTAL_MMIO_MSI (bit 49, EXPERIMENTAL; the proposal's 40 is RING_RESET today). */
+export function msiTransportFeatures(profile: IrqDelivery): bigint {
+  return profile.startsWith('mmio-msi') ? featureMask(VIRTIO_F_EXPERIMENTAL_MMIO_MSI) : 0n;
+}
 
 /** Wire MSI into a built world (no effect for the classic line). */
 export function attachMsi(
