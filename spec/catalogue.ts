@@ -7,6 +7,7 @@ import { NET_MQ_REQUIREMENTS } from './requirements/net-mq.ts';
 import { NOTIFICATION_REQUIREMENTS } from './requirements/notification.ts';
 import { PCI_REQUIREMENTS } from './requirements/pci.ts';
 import { STATUS_REQUIREMENTS } from './requirements/status.ts';
+import { MSI_REQUIREMENTS } from './requirements/msi.ts';
 
 export type { Area, Level, PropertyId, Requirement, Role } from './requirements/types.ts';
 
@@ -18,6 +19,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   ...MMIO_REQUIREMENTS,
   ...NET_MQ_REQUIREMENTS,
   ...PCI_REQUIREMENTS,
+  ...MSI_REQUIREMENTS, // from the 2020 MMIO MSI proposal, not the spec
 ];
 
 /** A requirement the suite deliberately does not check, and why. */

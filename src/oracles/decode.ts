@@ -41,6 +41,8 @@ export type ProtocolEvent =
   /** A 16-bit store as issued by `side` (under TSO it becomes visible later, at its `mem.commit`). */
   | { readonly t: 'mem.store'; readonly side: Side; readonly addr: number; readonly size: number; readonly value: number }
   | { readonly t: 'irq.set'; readonly line: number; readonly level: 0 | 1 }
+  /** A message-signalled interrupt as the device sent it (address: the 64-bit address as one number). */
+  | { readonly t: 'msi.send'; readonly addr: number; readonly data: number }
   | { readonly t: 'note'; readonly name: string; readonly data: NoteData }
   | { readonly t: 'step'; readonly step: number }
   | { readonly t: 'quiescent' }
@@ -51,7 +53,7 @@ export type ProtocolEvent =
 export const EVENT_KINDS: readonly ProtocolEvent['t'][] = [
   'drv.writeStatus', 'drv.readStatus', 'drv.kick', 'drv.selectDeviceFeatures', 'drv.readDeviceFeatures', 'drv.selectDriverFeatures',
   'drv.writeDriverFeatures', 'drv.queueSetup', 'drv.writeConfig', 'drv.ack', 'drv.readIsr', 'mem.commit', 'mem.load', 'mem.store',
-  'irq.set', 'note', 'step', 'quiescent', 'budget', 'fault',
+  'irq.set', 'msi.send', 'note', 'step', 'quiescent', 'budget', 'fault',
 ];
 
 /**
@@ -132,6 +134,9 @@ export function recordDecoder(
             }
             case 'setIrq':
               emit({ t: 'irq.set', line: e.line, level: e.level }, i);
+              break;
+            case 'sendMsi':
+              emit({ t: 'msi.send', addr: e.addr, data: e.data }, i);
               break;
             case 'note':
               noteEv.name = e.note;

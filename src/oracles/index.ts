@@ -12,11 +12,12 @@ import { suppressionModeOracle } from './p-suppression-mode.ts';
 import { irqMustOracle, kickMustOracle } from './p-notify.ts';
 import { wrapOracle } from './p-wrap.ts';
 import { cfgOracle } from './p-cfg.ts';
+import { routeMsiOracle } from './p-route-msi.ts';
 
 export type { Oracle, OracleContext, Violation, OracleProperty } from './types.ts';
 export { decodeRecords, type ProtocolEvent } from './decode.ts';
 
-export const ORACLES: readonly Oracle[] = [statusOracle, featureOracle, suppressionModeOracle, isrOracle, irqMustOracle, kickMustOracle, wrapOracle, cfgOracle, quiesceOracle];
+export const ORACLES: readonly Oracle[] = [statusOracle, featureOracle, suppressionModeOracle, isrOracle, irqMustOracle, kickMustOracle, wrapOracle, cfgOracle, routeMsiOracle, quiesceOracle];
 export { measureNotifications, type NotificationCounts, type NotificationReport } from './p-notify.ts';
 
 /** Every violation the oracles find in `records`, ordered by where it happened. */

@@ -186,8 +186,17 @@ class NotifyRun implements OracleRun {
       case 'drv.kick':
         if (this.dir.notification === 'kick') this.notify([ev.queue]);
         return;
+      case 'msi.send':
+        // MSI: an interrupt was sent. Whether it went to the vector of the queue that owed it is
+        // P-ROUTE's to judge (at the send); here any interrupt pays, as the one line does.
+        if (this.dir.notification === 'interrupt') this.notify([...this.state.keys()]);
+        return;
       case 'note':
         if (ev.name === 'drv.kick' && this.dir.notification === 'kick') this.notify([Number(ev.data.q)]);
+        else if (ev.name === 'dev.msiPending' && this.dir.notification === 'interrupt') {
+          // MSI: a masked vector keeps the interrupt in its pending bit and sends it on unmask (PCI): paid.
+          for (const q of this.state.keys()) this.pay(q);
+        }
         else if (ev.name === 'dev.isr' && this.dir.notification === 'interrupt' && (Number(ev.data.set) & 1)) {
           // Classic virtio-mmio: one VRING bit and one line for every queue — the driver scans
           // them all (MMIO-DRV-16), so one used-buffer notification serves every queue.
@@ -224,7 +233,7 @@ class NotifyRun implements OracleRun {
 export const irqMustOracle: Oracle = {
   property: 'P-IRQ-MUST',
   description: 'the device interrupts whenever used_event (EVENT_IDX) or avail.flags says it must, for what it read',
-  events: ['drv.kick', 'mem.commit', 'mem.load', 'mem.store', 'note'],
+  events: ['drv.kick', 'mem.commit', 'mem.load', 'mem.store', 'msi.send', 'note'],
   start: (ctx: OracleContext, shared: SharedViews) => new NotifyRun(USED_BUFFERS, ctx.judgeDriver, shared.rings),
 };
 

@@ -51,6 +51,13 @@ function mutant(name: string, caughtBy: OracleProperty, description: string,
   } as Variant;
 }
 
+// --- MSI: interrupt-delivery profiles (src/transport/msi, src/driver/msi.ts) ---
+function proposal(name: string, expect: 'pass' | 'violate', description: string, over: Partial<SimConfig>): Variant {
+  return { name, kind: 'proposal', expect, ...(expect === 'violate' ? { caughtBy: 'P-ROUTE' as const } : {}), description, config: { ...base, ...over } };
+}
+const msi = (over: Partial<SimConfig['msi']>): SimConfig['msi'] => ({ ...DEFAULT_CONFIG.msi, ...over });
+// --- end MSI ---
+
 export const VARIANTS: readonly Variant[] = [
   reference('mmio-v2', 'virtio-mmio Version 2, one level line, shared InterruptStatus, EVENT_IDX, synchronous kicks, x86-TSO', {}),
   reference('mmio-v2-flags', 'mmio-v2 without EVENT_IDX: flag-based suppression (NO_INTERRUPT / NO_NOTIFY)', { eventIdx: false }),
@@ -59,6 +66,15 @@ export const VARIANTS: readonly Variant[] = [
   reference('mmio-v1-flags', 'legacy virtio-mmio Version 1 without EVENT_IDX', { transport: 'mmio-v1', eventIdx: false }),
   reference('mmio-v2-early-config', 'mmio-v2 whose link also announces before DRIVER_OK: the driver defers the config change and handles it once ready (the only change of the run)', { earlyAnnounce: true, announceEvery: 0 }),
   reference('mmio-v2-status-gating', 'the reference device under the exhaustive (status × byte) Status probe', { workload: 'status-gating', maxSteps: 20_000 }),
+  // --- MSI ---
+  reference('pci-msix', 'virtio-pci MSI-X as the device\'s interrupt delivery: config and each queue on a vector of their own (vp_find_vqs), per-vector table entries with mask and pending bits, NO_VECTOR after reset; both queue vectors move to CPU 1 while traffic flows, each entry masked around its update (__pci_write_msi_msg) and holding only its own irq lock — no selector, so no driver lock is needed', { irqDelivery: 'pci-msix' }),
+  proposal('mmio-msi-2020', 'violate', 'the 2020 virtio-mmio MSI proposal as posted (kernel v2): MsiVecSel + live MsiAddrLow/High/MsiData + CONFIGURE, no masking; a vector moved to CPU 1 while traffic flows. A message the device sends between the driver\'s MsiAddrLow and MsiData writes carries the new destination with the old vector: torn (MST\'s objection, spec-notes §6.5.1)', { irqDelivery: 'mmio-msi-2020' }),
+  proposal('mmio-msi-latched', 'violate', 'fix 1: MsiAddrLow/High/MsiData staged, committed to the selected vector by CONFIGURE — no torn pair from one CPU; but the driver, as kernel v2, serialises nothing beyond each irq\'s own lock, and two CPUs moving two vectors share MsiVecSel and the staging registers: one update\'s CONFIGURE commits to the other\'s vector (spec-notes §6.5.2)', { irqDelivery: 'mmio-msi-latched' }),
+  proposal('mmio-msi-masked', 'violate', 'fix 2: mask → write → unmask with a pending bit (PCI semantics, live registers); one CPU\'s update is never seen half-done, but two CPUs sharing MsiVecSel without a driver lock still write one vector\'s message into the other (spec-notes §6.5.2)', { irqDelivery: 'mmio-msi-masked' }),
+  proposal('mmio-msi-latched-locked', 'pass', 'fix 1 with a driver-side lock around every MsiVecSel sequence (what the shared selector needs, as QueueSel does)', { irqDelivery: 'mmio-msi-latched', msi: msi({ selectorLock: true }) }),
+  proposal('mmio-msi-masked-locked', 'pass', 'fix 2 with a driver-side lock around every MsiVecSel sequence', { irqDelivery: 'mmio-msi-masked', msi: msi({ selectorLock: true }) }),
+  proposal('mmio-msi-2020-locked', 'violate', 'the 2020 profile with the driver lock: the selector no longer races, yet an event between MsiAddrLow and MsiData of one update still sends a torn message (new destination, old vector) — the lock cannot fix live registers', { irqDelivery: 'mmio-msi-2020', msi: msi({ selectorLock: true }) }),
+  // --- end MSI ---
   mutant('BZ-KVT-01', 'P-QUIESCE', 'kvmtool d7d79bd5: device fence between used.idx store and used_event load is only a write barrier (TSO)',
     {
       device: { shouldNotifyFence: 'wmb' },
@@ -114,6 +130,12 @@ export const VARIANTS: readonly Variant[] = [
     { driver: { dropConfigWhileDisabled: true }, config: { earlyAnnounce: true, announceEvery: 0 } }),
   mutant('BZ-LNX-03', 'P-FEAT', 'Linux before "virtio-net: validate features during probe" (2014): with a device offering MQ without CTRL_VQ (QEMU ctrl_vq=off,mq=on), the driver accepts MQ',
     { device: { offerMqWithoutCtrlVq: true }, driver: { acceptMqWithoutCtrlVq: true } }),
+  // --- MSI mutants ---
+  mutant('BZ-FC-03', 'P-ROUTE', 'Firecracker ac5cd1b9 (vsock): the backend answers a transmitted packet at once, so handling the tx kick also completes an rx buffer — but the interrupt is raised for the tx queue\'s vector only (pci-msix, per-queue vectors; invisible on one line, where the handler scans every queue)',
+    { device: { signalHandledQueueOnly: true }, config: { irqDelivery: 'pci-msix', txEcho: true } }),
+  mutant('BZ-KVT-02', 'P-ROUTE', 'kvmtool 3d5cefc2: every MSI-X vector mapping starts at 0 instead of NO_VECTOR; with a driver that maps its queues only (config left unmapped), a config change fires vector 0 and is taken for a queue-0 interrupt — the config handler never runs',
+    { device: { msiVectorsDefaultZero: true }, config: { irqDelivery: 'pci-msix', msi: { ...DEFAULT_CONFIG.msi, configVector: false } } }),
+  // --- end MSI mutants ---
   mutant('ack-after-process', 'P-QUIESCE', 'vm_interrupt acks InterruptStatus after scanning the queues instead of before (§4.3 analysis)',
     { driver: { ackAfterProcess: true } }),
 ];
