@@ -8,6 +8,8 @@ export type { DriverStatusEvent, DriverStatusContext } from './device-status-dri
 export { deviceStatusMachine } from './device-status-device.machine.ts';
 export type { DeviceStatusEvent, DeviceStatusContext } from './device-status-device.machine.ts';
 export { featureNegotiationMachine } from './feature-negotiation.machine.ts';
+export { msiVectorMachine } from './msi-vector.machine.ts';
+export type { MsiVectorEvent, MsiVectorContext } from './msi-vector.machine.ts';
 export type {
   FeatureEvent,
   FeatureNegotiationContext,

@@ -8,6 +8,9 @@
 //    them; a configuration change), the message sent is the one of a vector such an event is
 //    mapped to. A send for an event whose vector is NO_VECTOR is reported as such.
 //  - A message the platform drops (no handler owns its (cpu, vector)) is a misdelivery.
+//  - The device keeps its own vectors as the msi-vector statechart says: a send is the
+//    vector's committed message and never while masked; an unmask with the pending bit set
+//    sends once (judged from the device's notes, msi-vector-models.ts).
 // The driver's intent is what it notes (`drv.msiProgram` begin/end, `drv.msiMap`); the device's
 // decisions are read from the ring traffic, as P-IRQ-MUST reads them.
 
@@ -17,6 +20,7 @@ import { type MsiMessage, msiEqual, msiText } from '../../spec/facts/msi-message
 import type { Oracle, OracleContext, OracleRun, SharedViews, Violation } from './types.ts';
 import type { ProtocolEvent } from './decode.ts';
 import type { RingView } from './ring-view.ts';
+import { MsiVectorModels, type VectorFault } from './msi-vector-models.ts';
 
 interface Route {
   committed: MsiMessage | undefined;
@@ -41,6 +45,7 @@ class RouteRun implements OracleRun {
   private readonly checked = new Map<number, number>();
   private lastSendReported = -1;
   private lastSend: { at: number; msg: MsiMessage } | undefined;
+  private readonly vectors = new MsiVectorModels();
 
   constructor(private readonly rings: RingView) {}
 
@@ -62,6 +67,7 @@ class RouteRun implements OracleRun {
   }
 
   private onNote(name: string, d: Readonly<Record<string, number | string | boolean>>, at: number): void {
+    if (name.startsWith('dev.msi')) this.deviceFault(this.vectors.onNote(name, d), at);
     switch (name) {
       case 'drv.msiEnabled': this.on = true; return;
       case 'drv.msiMap': this.mapping.set(d.kind === 'config' ? CONFIG : Number(d.q), Number(d.entry)); return;
@@ -123,7 +129,20 @@ class RouteRun implements OracleRun {
     return `vector ${entry}: ${r.committed ? msiText(r.committed) : 'unprogrammed'}${r.inflight ? ` → ${msiText(r.inflight)} under way` : ''}`;
   }
 
+  /** The device broke its own vector's rules (the statechart rejected the event). */
+  private deviceFault(f: VectorFault | undefined, at: number): void {
+    if (!f) return;
+    const what = f.event.type === 'dev.send'
+      ? (f.state === 'masked' ? `sent vector ${f.entry}'s message while it was masked` : `sent ${msiText(f.event)} for vector ${f.entry}, whose message is ${msiText(f.committed)}`)
+      : `${f.event.type} on vector ${f.entry} in state ${f.state}`;
+    this.report(at, ['MMIO-MSI-DEV-3'], `the device ${what}`,
+      `Let vector ${f.entry} be ${f.state} with message ${msiText(f.committed)}. Then a masked vector only sets its pending bit, and a send is the committed message (QEMU msix_notify, spec-notes §5.3). ` +
+      `However the device did ${f.event.type}.`);
+  }
+
   private onSend(msg: MsiMessage, at: number): void {
+    const entry = this.vectors.sending;
+    this.deviceFault(this.vectors.onSend(msg), at);
     this.lastSend = { at, msg };
     if (!this.on) {
       this.lastSendReported = at;
@@ -147,7 +166,9 @@ class RouteRun implements OracleRun {
       this.report(at, ['MMIO-MSI-DRV-1', 'PCI-DEV-2'], `torn MSI message ${msiText(msg)}: not a message the driver programmed for any vector`,
         `Let the driver's vectors be: ${routes}. Then the device may send, for each vector, its programmed message — the old one or, ` +
         `once under way, the new one. However it sent ${msiText(msg)} (address 0x${msg.addrLo.toString(16)}, data 0x${msg.data.toString(16)}), ` +
-        'a mix of address and data no update ever wrote as a whole: the interrupt goes to a CPU or vector no handler expects (spec-notes §6.5).');
+        'a mix of address and data no update ever wrote as a whole: the interrupt goes to a CPU or vector no handler expects (spec-notes §6.5).' +
+        (entry !== undefined && this.vectors.unsafeUpdates(entry) > 0
+          ? ` The device sent it for vector ${entry}, whose address/data were changed word by word while it was unmasked (${this.vectors.unsafeUpdates(entry)} such writes so far; PCIe §6.1.4.5 leaves that undefined).` : ''));
       return;
     }
     const served = owed.filter((e) => this.mapping.has(e) && entries.includes(this.mapping.get(e)!));
@@ -170,7 +191,13 @@ class RouteRun implements OracleRun {
     for (const e of served) this.owed.delete(e);
   }
 
-  finish(): void {}
+  finish(end: ProtocolEvent, at: number): void {
+    if (end.t !== 'quiescent') return;
+    for (const entry of this.vectors.owing()) {
+      this.report(at, ['MMIO-MSI-DEV-3'], `vector ${entry} was unmasked with its pending bit set and never sent (lost interrupt)`,
+        `Let an event hit vector ${entry} while it was masked: its pending bit is set. Then unmasking it sends the message once (msix_handle_mask_update). However the run went quiet without that send.`);
+    }
+  }
 }
 
 export const routeMsiOracle: Oracle = {

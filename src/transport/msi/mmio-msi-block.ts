@@ -47,7 +47,7 @@ export class MmioMsiBlock implements MsiRegisterBlock {
     this.staged = { ...this.staged, ...part };
     if (this.commit !== 'live') return;
     const e = this.vectors.entries[this.vecSel];
-    if (e) this.vectors.commit(this.vecSel, { ...e.msg, ...part });
+    if (e) this.vectors.commit(this.vecSel, { ...e.msg, ...part }, false);
   }
 
   private command(cmd: number, queueSel: number): void {
@@ -56,7 +56,7 @@ export class MmioMsiBlock implements MsiRegisterBlock {
     switch (cmd) {
       case MMIO_MSI_CMD.ENABLE: v.enabled = true; return;
       case MMIO_MSI_CMD.DISABLE: v.enabled = false; return;
-      case MMIO_MSI_CMD.CONFIGURE: if (this.commit === 'latched' && v.valid(sel)) v.commit(sel, { ...this.staged }); return;
+      case MMIO_MSI_CMD.CONFIGURE: if (this.commit === 'latched' && v.valid(sel)) v.commit(sel, { ...this.staged }, true); return;
       case MMIO_MSI_CMD.MASK: v.setMask(sel, true); return;
       case MMIO_MSI_CMD.UNMASK: v.setMask(sel, false); return;
       case MMIO_MSI_CMD.MAP_CONFIG: v.map('config', -1, this.entryOf(sel)); return;

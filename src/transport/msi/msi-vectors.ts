@@ -75,15 +75,16 @@ export class DeviceMsiVectors {
 
   private send(entry: number, site: string): void {
     const m = this.entries[entry]!.msg;
+    this.emit('dev.msiSend', { entry });
     this.apic.send(m.addrLo, m.addrHi, m.data, site);
   }
 
-  /** The message an entry sends changes (a live register write, or a commit). */
-  commit(entry: number, msg: MsiMessage): void {
+  /** The message an entry sends changes: `whole` — all of it at once (a commit), else one live word. */
+  commit(entry: number, msg: MsiMessage, whole: boolean): void {
     const e = this.entries[entry];
     if (!e) return;
     e.msg = msg;
-    this.emit('dev.msiCommit', { entry, addrLo: msg.addrLo, addrHi: msg.addrHi, data: msg.data });
+    this.emit('dev.msiCommit', { entry, addrLo: msg.addrLo, addrHi: msg.addrHi, data: msg.data, whole });
   }
 
   /** Mask or unmask; unmasking with the pending bit set sends now, to the current message. */
@@ -105,6 +106,7 @@ export class DeviceMsiVectors {
   }
 
   reset(): void {
+    this.emit('dev.msiReset', { masked: this.opts.maskedAtReset, vectors: this.entries.length });
     this.enabled = false;
     for (const e of this.entries) { e.msg = ZERO; e.masked = this.opts.maskedAtReset; e.pending = false; }
     this.queueEntry.fill(this.opts.resetEntry);

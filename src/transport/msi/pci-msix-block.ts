@@ -49,9 +49,9 @@ export class PciMsixBlock implements MsiRegisterBlock {
     if (!t) return;
     const e = v.entries[t.entry]!;
     switch (t.field) {
-      case PCI_MSIX_ENTRY.AddrLow: v.commit(t.entry, { ...e.msg, addrLo: value >>> 0 }); return;
-      case PCI_MSIX_ENTRY.AddrHigh: v.commit(t.entry, { ...e.msg, addrHi: value >>> 0 }); return;
-      case PCI_MSIX_ENTRY.Data: v.commit(t.entry, { ...e.msg, data: value >>> 0 }); return;
+      case PCI_MSIX_ENTRY.AddrLow: v.commit(t.entry, { ...e.msg, addrLo: value >>> 0 }, false); return;
+      case PCI_MSIX_ENTRY.AddrHigh: v.commit(t.entry, { ...e.msg, addrHi: value >>> 0 }, false); return;
+      case PCI_MSIX_ENTRY.Data: v.commit(t.entry, { ...e.msg, data: value >>> 0 }, false); return;
       default: v.setMask(t.entry, (value & PCI_MSIX_ENTRY_CTRL_MASKBIT) !== 0); // unmask with PBA set: sent now
     }
   }
