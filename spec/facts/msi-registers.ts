@@ -64,3 +64,15 @@ export const PCI_MSIX_ENTRY_CTRL_MASKBIT = 1;
 export const PCI_MSIX_FLAGS_ENABLE = 1 << 15;
 /** VIRTIO_MSI_NO_VECTOR (§4.1.5.1.2): the event is unmapped. */
 export const VIRTIO_MSI_NO_VECTOR = 0xffff;
+
+/** Names of the MSI blocks' registers for traces (`MsiVecSel`, `msix[1].data`), or undefined. */
+export function msiRegisterName(offset: number): string | undefined {
+  for (const [name, off] of Object.entries(MMIO_MSI)) if (off === offset) return name;
+  for (const [name, off] of Object.entries(PCI_MSIX)) if (off === offset && name !== 'Table') return name;
+  const rel = offset - PCI_MSIX.Table;
+  if (rel >= 0 && offset < PCI_MSIX.Pba) {
+    const field = Object.entries(PCI_MSIX_ENTRY).find(([, f]) => f === rel % PCI_MSIX_ENTRY_SIZE)?.[0] ?? `+${rel % PCI_MSIX_ENTRY_SIZE}`;
+    return `msix[${Math.floor(rel / PCI_MSIX_ENTRY_SIZE)}].${field}`;
+  }
+  return undefined;
+}
