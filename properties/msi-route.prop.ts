@@ -81,3 +81,18 @@ describe('BZ-FC-03 is invisible on the one line', () => {
     );
   });
 });
+
+describe('too few vectors: the driver falls back to the line (PCI-DRV-1)', () => {
+  it('pci-msix with 2 vectors for config + 2 queues runs on the line and passes every oracle', () => {
+    const config: SimConfig = { ...byName('pci-msix').config, msi: { ...byName('pci-msix').config.msi, vectors: 2 } };
+    fc.assert(
+      fc.property(anySchedule(1200), (schedule) => {
+        const r = runOnce(config, sourceOf(schedule));
+        expect(r.violations.map((x) => `${x.property}: ${x.summary}`)).toEqual([]);
+        expect(sends(r)).toBe(0);
+        expect(noteCount(r, 'drv.msiFallback')).toBe(1);
+      }),
+      { seed: 20261123, numRuns: 10 },
+    );
+  });
+});

@@ -191,7 +191,10 @@ export class VirtioMmioDriver {
   *findVqsIrq(features: bigint): Process {
     this.requestIrq();
     const msi = this.msi;
-    if (msi && ((msi.featureBit & features) !== msi.featureBit || !(yield* msi.setup()))) this.msi = undefined;
+    if (msi && ((msi.featureBit & features) !== msi.featureBit || !(yield* msi.setup()))) {
+      this.msi = undefined;
+      yield note('drv.msiFallback', { profile: msi.options.profile }); // INTx: the line's handler is already requested
+    }
   }
   // --- end MSI hook ---
 

@@ -18,7 +18,10 @@ import type { DeviceQuirks } from '../device/quirks.ts';
 export type IrqDelivery = 'line' | MsiProfile;
 
 export interface MsiSimOptions {
-  /** Vectors the device has (MsiVecNum / MSI-X Table Size). */
+  /**
+   * Vectors the device has (MsiVecNum / MSI-X Table Size). The driver needs config + one per
+   * queue; with fewer it falls back to the line (noted as `drv.msiFallback`).
+   */
   readonly vectors: number;
   /** The driver serialises its MsiVecSel sequences with a lock of its own (kernel v2 did not). */
   readonly selectorLock: boolean;
@@ -28,7 +31,7 @@ export interface MsiSimOptions {
   readonly affinityChanges: boolean;
 }
 
-export const DEFAULT_MSI: MsiSimOptions = { vectors: 4, selectorLock: false, configVector: true, affinityChanges: true };
+export const DEFAULT_MSI: MsiSimOptions = { vectors: 16, selectorLock: false, configVector: true, affinityChanges: true };
 
 /** The mmio MSI profiles offer VIRTIO_F_EXPERIMENTAL_MMIO_MSI (bit 49, EXPERIMENTAL; the proposal's 40 is RING_RESET today). */
 export function msiTransportFeatures(profile: IrqDelivery): bigint {

@@ -28,7 +28,7 @@ export class PciMsixBlock implements MsiRegisterBlock {
     if (off === PCI_MSIX.ConfigMsixVector) return PciMsixBlock.encode(v.configEntry); // PCI-DEV-3
     if (off === PCI_MSIX.QueueMsixVector) return PciMsixBlock.encode(v.queueEntry[queueSel] ?? UNMAPPED);
     if (off === PCI_MSIX.MessageControl) return (v.enabled ? PCI_MSIX_FLAGS_ENABLE : 0) | (v.entries.length - 1);
-    if (off === PCI_MSIX.Pba) return v.entries.reduce((bits, e, i) => bits | (e.pending ? 1 << i : 0), 0);
+    if (off === PCI_MSIX.Pba) return v.entries.reduce((bits, e, i) => bits | (e.pending && i < 32 ? 1 << i : 0), 0) >>> 0; // first PBA word only
     const t = this.tableSlot(off);
     if (!t) return 0;
     const e = v.entries[t.entry]!;
