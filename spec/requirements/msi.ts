@@ -29,6 +29,6 @@ export const MSI_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'MMIO-MSI-DRV-2', section: '6.3 spec-notes, proposal v2 4/5', area: 'msi', role: 'driver', level: 'MUST NOT',
     text: 'With MSI enabled, neither read InterruptStatus nor write InterruptACK.',
-    properties: [],
+    properties: ['P-ROUTE'],
   },
 ];

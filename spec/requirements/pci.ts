@@ -77,7 +77,7 @@ export const PCI_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'PCI-DRV-4', section: '4.1.4.5.2', area: 'pci', role: 'driver', level: 'SHOULD NOT',
     text: 'With MSI-X enabled, do not read the ISR on a queue interrupt, as the read has side effects.',
-    properties: [],
+    properties: ['P-ROUTE'],
   },
   {
     id: 'PCI-DRV-5', section: '4.1.5.4.2', area: 'pci', role: 'driver', level: 'MUST',

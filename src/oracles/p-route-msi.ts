@@ -8,6 +8,7 @@
 //    them; a configuration change), the message sent is the one of a vector such an event is
 //    mapped to. A send for an event whose vector is NO_VECTOR is reported as such.
 //  - A message the platform drops (no handler owns its (cpu, vector)) is a misdelivery.
+//  - With MSI on, the driver neither reads InterruptStatus nor writes InterruptACK (MMIO-MSI-DRV-2, PCI-DRV-4).
 //  - The device keeps its own vectors as the msi-vector statechart says: a send is the
 //    vector's committed message and never while masked; an unmask with the pending bit set
 //    sends once (judged from the device's notes, msi-vector-models.ts).
@@ -60,6 +61,11 @@ class RouteRun implements OracleRun {
         return;
       case 'mem.store': this.onPublish(ev.side, ev.value); return;
       case 'mem.load': this.onDecision(ev.side, ev.value, at); return;
+      case 'drv.readIsr': case 'drv.ack':
+        // MMIO-MSI-DRV-2 / PCI-DRV-4: with MSI on, the handler neither reads nor acks InterruptStatus.
+        if (this.on) this.report(at, ['MMIO-MSI-DRV-2', 'PCI-DRV-4'], `the driver ${ev.t === 'drv.ack' ? 'wrote InterruptACK' : 'read InterruptStatus'} with MSI enabled`,
+          'Let MSI be enabled. Then the device signals by message and does not set InterruptStatus, and the driver must not touch it (the read has side effects on PCI). However it did.');
+        return;
       case 'msi.send': this.onSend({ addrLo: ev.addr % 0x1_0000_0000, addrHi: Math.floor(ev.addr / 0x1_0000_0000), data: ev.data }, at); return;
       case 'note': this.onNote(ev.name, ev.data, at); return;
       default: return;
@@ -203,6 +209,6 @@ class RouteRun implements OracleRun {
 export const routeMsiOracle: Oracle = {
   property: 'P-ROUTE',
   description: 'an MSI goes to the vector mapped for the event that owed it, with a message the driver fully programmed; NO_VECTOR never fires',
-  events: ['drv.writeStatus', 'mem.store', 'mem.load', 'msi.send', 'note'],
+  events: ['drv.writeStatus', 'drv.readIsr', 'drv.ack', 'mem.store', 'mem.load', 'msi.send', 'note'],
   start: (_ctx: OracleContext, shared: SharedViews) => new RouteRun(shared.rings),
 };
