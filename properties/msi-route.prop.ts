@@ -8,7 +8,7 @@ import { VARIANTS } from '../src/variants/catalogue.ts';
 import type { SimConfig } from '../src/sim/config.ts';
 import { runOnce, type RunResult } from '../src/explore/run-once.ts';
 import { shrinkFailure } from '../src/explore/shrink.ts';
-import { ArrayChoiceSource, encodePath } from '../src/kernel/index.ts';
+import { ArrayChoiceSource, decodePath, encodePath } from '../src/kernel/index.ts';
 import { anySchedule, mutantSchedule, sourceOf } from './arbitraries/schedule.arb.ts';
 
 const byName = (name: string) => VARIANTS.find((v) => v.name === name)!;
@@ -94,5 +94,16 @@ describe('too few vectors: the driver falls back to the line (PCI-DRV-1)', () =>
       }),
       { seed: 20261123, numRuns: 10 },
     );
+  });
+});
+
+describe('the pinned one-CPU tear (mmio-msi-2020-locked)', () => {
+  it('violates P-ROUTE with a torn message, and the same schedule passes with latched registers', () => {
+    const torn = byName('mmio-msi-2020-locked');
+    const reg = torn.regressions![0]!;
+    const r = runOnce({ ...torn.config, ...reg.overrides }, new ArrayChoiceSource(decodePath(reg.path)));
+    expect(r.violations[0]?.summary).toMatch(/^torn MSI message \(cpu1, 0x23\)/);
+    const latched = runOnce({ ...byName('mmio-msi-latched-locked').config, ...reg.overrides }, new ArrayChoiceSource(decodePath(reg.path)));
+    expect(latched.violations).toEqual([]);
   });
 });

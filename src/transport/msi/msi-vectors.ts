@@ -21,6 +21,8 @@ export interface MsiEntry {
   msg: MsiMessage;
   masked: boolean;
   pending: boolean;
+  /** What the pending bit holds: a used-buffer event (for the trace's metrics), else a config change only. */
+  pendingVring: boolean;
 }
 
 const ZERO: MsiMessage = { addrLo: 0, addrHi: 0, data: 0 };
@@ -43,7 +45,7 @@ export class DeviceMsiVectors {
     queueCount: number,
     private readonly opts: { readonly resetEntry: number; readonly maskedAtReset: boolean },
   ) {
-    this.entries = Array.from({ length: count }, () => ({ msg: ZERO, masked: opts.maskedAtReset, pending: false }));
+    this.entries = Array.from({ length: count }, () => ({ msg: ZERO, masked: opts.maskedAtReset, pending: false, pendingVring: false }));
     this.queueEntry = new Array(queueCount).fill(opts.resetEntry);
     this.configEntry = opts.resetEntry;
   }
@@ -67,15 +69,17 @@ export class DeviceMsiVectors {
     const e = this.entries[entry]!;
     if (e.masked) {
       e.pending = true; // PBA: remembered, sent on unmask
+      e.pendingVring ||= kind === 'vring';
       this.emit('dev.msiPending', { entry, kind, q: queue });
       return;
     }
-    this.send(entry, `dev.msi_${kind}`);
+    this.send(entry, `dev.msi_${kind}`, kind === 'vring');
   }
 
-  private send(entry: number, site: string): void {
+  /** `vring`: the message carries a used-buffer event (a config-only message is no used-buffer interrupt in the metrics). */
+  private send(entry: number, site: string, vring: boolean): void {
     const m = this.entries[entry]!.msg;
-    this.emit('dev.msiSend', { entry });
+    this.emit('dev.msiSend', { entry, vring });
     this.apic.send(m.addrLo, m.addrHi, m.data, site);
   }
 
@@ -95,7 +99,8 @@ export class DeviceMsiVectors {
     this.emit('dev.msiMask', { entry, masked });
     if (!masked && e.pending) {
       e.pending = false;
-      this.send(entry, 'dev.msi_unmask_pending');
+      this.send(entry, 'dev.msi_unmask_pending', e.pendingVring);
+      e.pendingVring = false;
     }
   }
 
@@ -108,7 +113,7 @@ export class DeviceMsiVectors {
   reset(): void {
     this.emit('dev.msiReset', { masked: this.opts.maskedAtReset, vectors: this.entries.length });
     this.enabled = false;
-    for (const e of this.entries) { e.msg = ZERO; e.masked = this.opts.maskedAtReset; e.pending = false; }
+    for (const e of this.entries) { e.msg = ZERO; e.masked = this.opts.maskedAtReset; e.pending = false; e.pendingVring = false; }
     this.queueEntry.fill(this.opts.resetEntry);
     this.configEntry = this.opts.resetEntry;
   }
