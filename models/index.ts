@@ -10,6 +10,8 @@ export type { DeviceStatusEvent, DeviceStatusContext } from './device-status-dev
 export { featureNegotiationMachine } from './feature-negotiation.machine.ts';
 export { netMqMachine, pairsAcceptable, submitProblem } from './net-mq.machine.ts';
 export type { NetMqEvent, NetMqContext } from './net-mq.machine.ts';
+export { msiVectorMachine } from './msi-vector.machine.ts';
+export type { MsiVectorEvent, MsiVectorContext } from './msi-vector.machine.ts';
 export type {
   FeatureEvent,
   FeatureNegotiationContext,

@@ -8,6 +8,7 @@ import { NET_MQ_REQUIREMENTS } from './requirements/net-mq.ts';
 import { NOTIFICATION_REQUIREMENTS } from './requirements/notification.ts';
 import { PCI_REQUIREMENTS } from './requirements/pci.ts';
 import { STATUS_REQUIREMENTS } from './requirements/status.ts';
+import { MSI_REQUIREMENTS } from './requirements/msi.ts';
 
 export type { Area, Level, PropertyId, Requirement, Role } from './requirements/types.ts';
 
@@ -20,6 +21,7 @@ export const REQUIREMENTS: readonly Requirement[] = [
   ...NET_MQ_REQUIREMENTS,
   ...PCI_REQUIREMENTS,
   ...MULTI_IRQ_REQUIREMENTS,
+  ...MSI_REQUIREMENTS, // from the 2020 MMIO MSI proposal, not the spec
 ];
 
 /** A requirement the suite deliberately does not check, and why. */

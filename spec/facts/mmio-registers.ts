@@ -122,8 +122,12 @@ export const MMIO_V1_REGISTERS = table([
   ['QueuePFN', MMIO_LEGACY.QueuePFN, 'RW'],
 ]);
 
+import { msiRegisterName } from './msi-registers.ts';
+
 /** The register name at `offset` for a layout version, or `config+N` / `0x...` when unnamed. */
 export function registerName(version: 1 | 2, offset: number): string {
+  const msi = msiRegisterName(offset); // the MSI profiles' blocks (msi-registers.ts), EXPERIMENTAL / marked
+  if (msi) return msi;
   if (offset >= MMIO.Config) return `config+0x${(offset - MMIO.Config).toString(16)}`;
   const map = version === 1 ? MMIO_V1_REGISTERS : MMIO_V2_REGISTERS;
   return map.get(offset)?.name ?? `0x${offset.toString(16).padStart(3, '0')}`;

@@ -12,7 +12,7 @@ export const PCI_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'PCI-DEV-2', section: '4.1.5.1.2.1', area: 'pci', role: 'device', level: 'MUST',
     text: 'Allow any event to be mapped to any valid vector, and allow unmapping.',
-    properties: [],
+    properties: ['P-ROUTE'],
   },
   {
     id: 'PCI-DEV-3', section: '4.1.5.1.2.1', area: 'pci', role: 'device', level: 'MUST',
@@ -22,7 +22,7 @@ export const PCI_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'PCI-DEV-4', section: '4.1.5.1.2.1', area: 'pci', role: 'device', level: 'MUST',
     text: 'After reset, every queue and config event is unmapped (NO_VECTOR).',
-    properties: [],
+    properties: ['P-ROUTE'],
   },
   {
     id: 'PCI-DEV-5', section: '4.1.5.1.2.1', area: 'pci', role: 'device', level: 'SHOULD NOT / MUST',
@@ -32,12 +32,12 @@ export const PCI_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'PCI-DEV-6', section: '4.1.5.3.1', area: 'pci', role: 'device', level: 'MUST NOT',
     text: 'With MSI-X enabled, raise no interrupt for a queue whose vector is NO_VECTOR.',
-    properties: [],
+    properties: ['P-ROUTE'],
   },
   {
     id: 'PCI-DEV-7', section: '4.1.5.4.1', area: 'pci', role: 'device', level: 'MUST NOT',
     text: 'With MSI-X enabled and config_msix_vector set to NO_VECTOR, raise no config interrupt.',
-    properties: [],
+    properties: ['P-ROUTE'],
   },
   {
     id: 'PCI-DEV-8', section: '4.1.4.5.1', area: 'pci', role: 'device', level: 'MUST',
@@ -77,7 +77,7 @@ export const PCI_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'PCI-DRV-4', section: '4.1.4.5.2', area: 'pci', role: 'driver', level: 'SHOULD NOT',
     text: 'With MSI-X enabled, do not read the ISR on a queue interrupt, as the read has side effects.',
-    properties: [],
+    properties: ['P-ROUTE'],
   },
   {
     id: 'PCI-DRV-5', section: '4.1.5.4.2', area: 'pci', role: 'driver', level: 'MUST',
@@ -92,6 +92,6 @@ export const PCI_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'PCI-DRV-7', section: '4.1.5.5', area: 'pci', role: 'driver', level: '(informative)',
     text: 'INTx: read the ISR, scan all queues on bit 0 and re-read config on bit 1; MSI-X: scan the vector\'s queues and re-read config on the config vector.',
-    properties: [],
+    properties: ['P-ROUTE'],
   },
 ];

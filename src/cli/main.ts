@@ -11,8 +11,9 @@ import { ArrayChoiceSource, decodePath, encodePath, PathSyntaxError, trimPath } 
 import type { SimConfig } from '../sim/config.ts';
 import { CounterexampleFileError, overridesOf, readCounterexampleFile, toCounterexampleFile } from './counterexample-file.ts';
 import { exhaustiveJson, renderExhaustive, renderResult, resultJson } from './render.ts';
-import { exploreExhaustive, notifyLitmusTarget, replayTarget, simulationTarget } from '../explore/exhaustive.ts';
+import { exploreExhaustive, msiLitmusTarget, notifyLitmusTarget, replayTarget, simulationTarget } from '../explore/exhaustive.ts';
 import { NOTIFY_LITMUS_DEFAULTS } from '../scenarios/notify-litmus.ts';
+import { MSI_LITMUS_DEFAULTS } from '../scenarios/msi-litmus.ts';
 import { now } from './clock.ts';
 import { conformTable } from './conform.ts';
 import { runBench } from './bench.ts';
@@ -141,6 +142,27 @@ program.command('litmus')
     process.stdout.write(o.json ? `${JSON.stringify(exhaustiveJson('notify-litmus', r))}\n` : `${renderExhaustive('notify-litmus', r, (path) => `npx virtio-conform litmus ${args} --replay ${path || '-'}`)}\n`);
     process.exitCode = r.verdict === 'violated' ? 1 : 0;
   });
+
+// --- MSI ---
+program.command('msi-litmus')
+  .description('exhaustively check the MSI vector-update litmus (vectors moved to CPU 1 while the device raises interrupts): never torn, or the minimal counterexample')
+  .addOption(new Option('--profile <p>', 'interrupt-delivery profile').choices(['mmio-msi-2020', 'mmio-msi-latched', 'mmio-msi-masked', 'pci-msix']).default(MSI_LITMUS_DEFAULTS.profile))
+  .option('--movers <n>', 'affinity changes at once, on two CPUs through one MsiVecSel (1 or 2)', int('--movers', 1), 1)
+  .option('--selector-lock', 'the driver serialises its MsiVecSel sequences')
+  .option('--events <n>', 'interrupts the device raises', int('--events', 1), MSI_LITMUS_DEFAULTS.events)
+  .option('--max-states <n>', 'stop after this many distinct states (verdict "bounded")', int('--max-states', 1), 200_000)
+  .option('--replay <path>', 'run one recorded path (as printed by a counterexample) instead of exploring')
+  .option('--json', 'machine-readable verdict')
+  .action((o: { profile: typeof MSI_LITMUS_DEFAULTS.profile; movers: number; selectorLock?: boolean; events: number; maxStates: number; replay?: string; json?: boolean }) => {
+    if (o.movers !== 1 && o.movers !== 2) throw new UsageError(`--movers ${o.movers}: 1 or 2`);
+    const config = { ...MSI_LITMUS_DEFAULTS, profile: o.profile, movers: o.movers as 1 | 2, selectorLock: o.selectorLock === true, events: o.events };
+    const target = msiLitmusTarget(config);
+    const r = o.replay !== undefined ? replayTarget(target, o.replay === '-' ? [] : decodePath(o.replay)) : exploreExhaustive(target, { maxStates: o.maxStates }, now);
+    const args = `--profile ${o.profile} --movers ${o.movers}${o.selectorLock ? ' --selector-lock' : ''} --events ${o.events}`;
+    process.stdout.write(o.json ? `${JSON.stringify(exhaustiveJson('msi-litmus', r))}\n` : `${renderExhaustive('msi-litmus', r, (path) => `npx virtio-conform msi-litmus ${args} --replay ${path || '-'}`)}\n`);
+    process.exitCode = r.verdict === 'violated' ? 1 : 0;
+  });
+// --- end MSI ---
 
 program.command('variants')
   .description('list the variants and mutants with their expectation')

@@ -34,7 +34,9 @@ export interface NetDeviceOptions {
   readonly earlyAnnounce: boolean;
   /** max_virtqueue_pairs (§5.1.4), offered with MQ and CTRL_VQ; 0 = neither (one pair, no control queue). */
   readonly maxQueuePairs: number;
-  /** Extra feature bits the transport offers (e.g. an experimental interrupt-line bit). */
+  /** The backend answers each transmitted packet at once: the reply fills an rx buffer inside the tx kick (BZ-FC-03's setting). */
+  readonly txEcho: boolean;
+  /** Transport features the device also offers (the experimental MULTI_IRQ or MMIO MSI bit). */
   readonly transportFeatures: bigint;
 }
 
@@ -186,6 +188,7 @@ export class NetDevice extends VirtioDeviceCore {
         yield note('dev.txPacket', { q, seq });
         yield* vq.push(elem, 0);
         yield* this.notify(vq);
+        if (this.net.txEcho) yield* this.echo(seq, vq2pair(q), q);
         if (this.quirks.onePerKick) return; // BZ-CV-03: one chain per kick, no re-check
       }
       yield* this.endBatch(vq);
@@ -193,6 +196,33 @@ export class NetDevice extends VirtioDeviceCore {
       if (yield* vq.empty()) return;
     }
   }
+
+  // --- tx echo (BZ-FC-03's setting) ---
+  /** While handling a tx kick: the tx queue in hand, which the mutant signals for the rx buffers the echo completes. */
+  private completingFor: number | undefined;
+
+  /**
+   * The backend answers a transmitted packet at once: the reply goes to the same pair's rx
+   * queue (NET-MQ-DEV-4: a flow sent on txq X is received on rxq X), or, if that pair was
+   * closed meanwhile, to an active one — inside the tx kick.
+   */
+  private *echo(seq: number, txPair: number, txq: number): Process {
+    const active = Math.min(this.currQueuePairs, this.pairs);
+    const pair = txPair < active ? txPair : this.steer(seq, active);
+    const backlog = this.backlog[pair]!;
+    backlog.push(1000 + seq);
+    yield note('dev.backlog', { q: rxq2vq(pair), n: backlog.length });
+    this.completingFor = txq;
+    yield* this.receiveBacklog(pair);
+    this.completingFor = undefined;
+  }
+
+  /** BZ-FC-03: the rx completion's verdict is paid with the handled (tx) queue's interrupt: one vector, the wrong one. */
+  protected override *notify(vq: DeviceVirtqueue): Process {
+    if (!(this.quirks.signalHandledQueueOnly && this.completingFor !== undefined)) return yield* super.notify(vq);
+    if (yield* vq.shouldNotify(this.quirks.shouldNotifyFence)) yield this.transport.notifyEffect('vring', this.completingFor);
+  }
+  // --- end tx echo ---
 
   /** `virtio_net_has_buffers`: enable kicks and re-check before giving up (the refill race). */
   private *hasBuffers(vq: DeviceVirtqueue): Process<boolean> {

@@ -30,6 +30,10 @@ export interface DeviceQuirks {
   readonly lineByQueueIndex: boolean;
   /** When VQ_PAIRS_SET closes pairs, what their backend queues held stays there (never delivered). */
   readonly strandDetachedBacklog: boolean;
+  /** BZ-KVT-02 (kvmtool 3d5cefc2): every event's MSI-X vector starts at 0, a valid vector, instead of NO_VECTOR. */
+  readonly msiVectorsDefaultZero: boolean;
+  /** BZ-FC-03 (Firecracker ac5cd1b9): buffers completed on another queue while handling a kick are signalled on the handled queue's vector only. */
+  readonly signalHandledQueueOnly: boolean;
 }
 
 export const REFERENCE_DEVICE: DeviceQuirks = {
@@ -47,4 +51,6 @@ export const REFERENCE_DEVICE: DeviceQuirks = {
   pairsBoundedByProtocolMax: false,
   lineByQueueIndex: false,
   strandDetachedBacklog: false,
+  msiVectorsDefaultZero: false,
+  signalHandledQueueOnly: false,
 };

@@ -128,7 +128,7 @@ export class NetDriver {
     const offered = yield* m.getFeatures(); // step 4
     const known = featureMask(VIRTIO_F.VERSION_1, VIRTIO_NET_F.MAC, VIRTIO_NET_F.STATUS, VIRTIO_NET_F.CTRL_VQ, VIRTIO_NET_F.MQ)
       | (this.options.eventIdx ? featureMask(VIRTIO_F.EVENT_IDX) : 0n)
-      | m.transportFeatures();
+      | m.transportFeatures(); // the experimental MULTI_IRQ / MMIO MSI bits, when the transport driver has them
     const legacy = !hasFeature(offered, VIRTIO_F.VERSION_1);
     if (m.version === 2 && legacy) return yield* this.fail('Version 2 device without VERSION_1');
     this.features = m.quirks.acceptUnofferedFeatures
@@ -151,8 +151,7 @@ export class NetDriver {
     if (mq) this.maxQueuePairs = yield* this.readMaxQueuePairs();
     const eventIdx = hasFeature(this.features, VIRTIO_F.EVENT_IDX);
     m.configChanged = (cpu) => this.configChangedIrq(cpu); // the driver's config_changed: bound with the driver
-    m.negotiated(this.features);
-    yield* m.requestIrq(); // vm_find_vqs: request_irq before the queues are set up
+    yield* m.findVqsIrq(this.features); // vm_find_vqs: request_irq (or the MSI vectors) before the queues are set up
     const { queueSize, indexWidth } = this.options;
     for (let p = 0; p < this.maxQueuePairs; p++) {
       const rx = yield* m.setupVq(rxq2vq(p), queueSize, eventIdx, indexWidth);

@@ -11,6 +11,8 @@ import type { InterruptController } from '../platform/interrupt-controller.ts';
 import { Vring, type VringLayout } from './vring.ts';
 import type { DriverQuirks } from './quirks.ts';
 import { type DriverLineOptions, LineHandlers, ONE_LINE_DRIVER } from './line-handlers.ts';
+import { MsiDriver, type MsiDriverOptions } from './msi.ts';
+import type { LocalApics } from '../platform/local-apic.ts';
 
 const PAGE_SIZE = 4096;
 /** What the harness plants in suppression fields the negotiated mode leaves unused. */
@@ -29,6 +31,8 @@ export class VirtioMmioDriver {
   configPending = false;
   /** How interrupts are taken: vm_interrupt on line 0, or one of the multi-line proposals' handlers. */
   readonly lineHandlers: LineHandlers;
+  /** MSI hook: message-signalled interrupts (msi.ts), when the device offers them and the driver uses them. */
+  msi: MsiDriver | undefined;
 
   constructor(
     readonly dev: number,
@@ -41,16 +45,6 @@ export class VirtioMmioDriver {
   ) {
     this.handlerCalls = new Array(cpus).fill(0);
     this.lineHandlers = new LineHandlers(this, irq, lineOptions);
-  }
-
-  /** Transport feature bits the driver knows (the experimental MULTI_IRQ bit, if it negotiates lines). */
-  transportFeatures(): bigint {
-    return this.lineHandlers.featureBits();
-  }
-
-  /** The features are settled (after FEATURES_OK): the transport picks its interrupt set-up. */
-  negotiated(features: bigint): void {
-    this.lineHandlers.negotiated(features);
   }
 
   /** `virtio_mmio_probe`: magic, version, device id (MMIO-DRV-13); false = not ours. */
@@ -126,6 +120,7 @@ export class VirtioMmioDriver {
       yield mmioWrite(dev, MMIO.QueueDriverHigh, 0, 'drv.vq.write_avail_hi');
       yield mmioWrite(dev, MMIO.QueueDeviceLow, used, 'drv.vq.write_used_lo');
       yield mmioWrite(dev, MMIO.QueueDeviceHigh, 0, 'drv.vq.write_used_hi');
+      if (this.msi) yield* this.msi.mapQueue(index); // MSI hook: MAP_QUEUE / queue_msix_vector while QueueSel names the queue
       yield mmioWrite(dev, MMIO.QueueReady, 1, 'drv.vq.write_ready');
     }
     const vq = new Vring(index, layout, eventIdx, width, this.quirks);
@@ -183,6 +178,43 @@ export class VirtioMmioDriver {
     }
     yield* this.lineHandlers.request();
   }
+
+  // --- MSI hook ---
+  /** Use MSI (profile `options`): the handlers borrow the config path and the virtqueues. */
+  attachMsi(apic: LocalApics, options: MsiDriverOptions, queueCount: number): MsiDriver {
+    this.msi = new MsiDriver(this.dev, apic, options, {
+      config: (cpu) => this.configInterrupt(cpu),
+      queue: (q, cpu) => this.queueInterrupt(q, cpu),
+      count: (cpu) => { this.handlerCalls[cpu] = (this.handlerCalls[cpu] ?? 0) + 1; },
+    }, queueCount);
+    return this.msi;
+  }
+
+  private *queueInterrupt(q: number, cpu: number): Process<boolean> {
+    const vq = this.vqs[q];
+    return vq ? yield* vq.interrupt(cpu) : false;
+  }
+
+  /** Transport features the driver knows: the experimental MULTI_IRQ bit if it negotiates lines, MMIO MSI with an mmio MSI profile. */
+  transportFeatures(): bigint {
+    return this.lineHandlers.featureBits() | (this.msi?.featureBit ?? 0n);
+  }
+
+  /**
+   * `vm_find_vqs`' interrupt part, once the features are settled: MSI first when the driver
+   * has it (for MMIO, only if VIRTIO_F_EXPERIMENTAL_MMIO_MSI was negotiated, §6.3); the
+   * line(s) otherwise and as the fallback.
+   */
+  *findVqsIrq(features: bigint): Process {
+    this.lineHandlers.negotiated(features);
+    yield* this.requestIrq();
+    const msi = this.msi;
+    if (msi && ((msi.featureBit & features) !== msi.featureBit || !(yield* msi.setup()))) {
+      this.msi = undefined;
+      yield note('drv.msiFallback', { profile: msi.options.profile }); // INTx: the line's handler is already requested
+    }
+  }
+  // --- end MSI hook ---
 
   /**
    * `vm_interrupt` (§4.2.3.4.1, MMIO-DRV-16): read InterruptStatus, ack it *before* any

@@ -32,8 +32,11 @@ import { checkRecords, type Violation } from '../oracles/index.ts';
 import { quiesceOracle } from '../oracles/p-quiesce.ts';
 
 import { oracleContext } from './run-once.ts';
+import { ONE_LINE } from '../transport/mmio/irq-lines.ts';
 import { fingerprint } from './state-hash.ts';
 import { type NotifyLitmusConfig, NotifyLitmus, litmusLineProfile } from '../scenarios/notify-litmus.ts';
+import { type MsiLitmusConfig, MsiLitmus } from '../scenarios/msi-litmus.ts';
+import { routeMsiOracle } from '../oracles/p-route-msi.ts';
 
 /** What the explorer searches: a world built afresh for every replay, and its oracles. */
 export interface ExhaustiveTarget {
@@ -74,6 +77,22 @@ export function notifyLitmusTarget(config: NotifyLitmusConfig): ExhaustiveTarget
     },
     check: (records) => checkRecords(records, ctx, [quiesceOracle]),
     midRun: false,
+  };
+}
+
+/**
+ * The MSI vector-update litmus (scenarios/msi-litmus.ts): P-ROUTE, which judges every send
+ * as it happens (torn, stale, misrouted; the device's vector chart), so every state is checked.
+ */
+export function msiLitmusTarget(config: MsiLitmusConfig): ExhaustiveTarget {
+  const ctx = { mmioVersion: 2 as const, line: 0, interruptLines: ONE_LINE, buffered: false, judgeDriver: true };
+  return {
+    build: (source, record = true) => {
+      const l = new MsiLitmus(config, source, record);
+      return { world: l.world, roots: [l] };
+    },
+    check: (records) => checkRecords(records, ctx, [routeMsiOracle]),
+    midRun: true,
   };
 }
 

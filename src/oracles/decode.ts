@@ -49,6 +49,8 @@ export type ProtocolEvent =
   /** A vCPU (process `proc`) enters / leaves the handler of `line`. */
   | { readonly t: 'irq.enter'; readonly line: number; readonly proc: number }
   | { readonly t: 'irq.exit'; readonly line: number; readonly proc: number }
+  /** A message-signalled interrupt as the device sent it (address: the 64-bit address as one number). */
+  | { readonly t: 'msi.send'; readonly addr: number; readonly data: number }
   | { readonly t: 'note'; readonly name: string; readonly data: NoteData }
   | { readonly t: 'step'; readonly step: number }
   | { readonly t: 'quiescent' }
@@ -59,7 +61,7 @@ export type ProtocolEvent =
 export const EVENT_KINDS: readonly ProtocolEvent['t'][] = [
   'drv.writeStatus', 'drv.readStatus', 'drv.kick', 'drv.selectDeviceFeatures', 'drv.readDeviceFeatures', 'drv.selectDriverFeatures',
   'drv.writeDriverFeatures', 'drv.queueSetup', 'drv.writeConfig', 'drv.readConfig', 'drv.ack', 'drv.readIsr', 'drv.readLineIsr', 'drv.lineAck', 'mem.commit', 'mem.load', 'mem.store',
-  'irq.set', 'irq.enter', 'irq.exit', 'note', 'step', 'quiescent', 'budget', 'fault',
+  'irq.set', 'irq.enter', 'irq.exit', 'msi.send', 'note', 'step', 'quiescent', 'budget', 'fault',
 ];
 
 /**
@@ -143,6 +145,9 @@ export function recordDecoder(
             }
             case 'setIrq':
               emit({ t: 'irq.set', line: e.line, level: e.level }, i);
+              break;
+            case 'sendMsi':
+              emit({ t: 'msi.send', addr: e.addr, data: e.data }, i);
               break;
             case 'note':
               noteEv.name = e.note;

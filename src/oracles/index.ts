@@ -14,11 +14,12 @@ import { wrapOracle } from './p-wrap.ts';
 import { cfgOracle } from './p-cfg.ts';
 import { routeLinesOracle } from './p-route-lines.ts';
 import { mqOracle } from './p-mq.ts';
+import { routeMsiOracle } from './p-route-msi.ts';
 
 export type { Oracle, OracleContext, Violation, OracleProperty } from './types.ts';
 export { decodeRecords, type ProtocolEvent } from './decode.ts';
 
-export const ORACLES: readonly Oracle[] = [statusOracle, featureOracle, suppressionModeOracle, isrOracle, irqMustOracle, kickMustOracle, wrapOracle, cfgOracle, mqOracle, routeLinesOracle, quiesceOracle];
+export const ORACLES: readonly Oracle[] = [statusOracle, featureOracle, suppressionModeOracle, isrOracle, irqMustOracle, kickMustOracle, wrapOracle, cfgOracle, mqOracle, routeLinesOracle, routeMsiOracle, quiesceOracle];
 export { measureNotifications, type NotificationCounts, type NotificationReport } from './p-notify.ts';
 
 /** Every violation the oracles find in `records`, ordered by where it happened. */

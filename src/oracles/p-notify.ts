@@ -91,6 +91,8 @@ class NotifyRun implements OracleRun {
   sent = 0;
   spurious = 0;
   published = 0;
+  /** MSI: the device's note says the message about to go out carries a config change only. */
+  private configOnlySend = false;
 
   constructor(private readonly dir: Direction, private readonly judge: boolean, private readonly rings: RingView) {}
 
@@ -186,8 +188,22 @@ class NotifyRun implements OracleRun {
       case 'drv.kick':
         if (this.dir.notification === 'kick') this.notify([ev.queue]);
         return;
+      case 'msi.send':
+        // MSI: an interrupt was sent. Whether it went to the vector of the queue that owed it is
+        // P-ROUTE's to judge (at the send); here any interrupt pays, as the one line does — and
+        // one the device sent for a config change only is no used-buffer interrupt (as the line's
+        // CONFIG bit is not): it neither pays nor counts.
+        if (this.dir.notification !== 'interrupt') return;
+        if (this.configOnlySend) this.configOnlySend = false;
+        else this.notify([...this.state.keys()]);
+        return;
       case 'note':
         if (ev.name === 'drv.kick' && this.dir.notification === 'kick') this.notify([Number(ev.data.q)]);
+        else if (ev.name === 'dev.msiSend') this.configOnlySend = ev.data.vring === false;
+        else if (ev.name === 'dev.msiPending' && this.dir.notification === 'interrupt') {
+          // MSI: a masked vector keeps the interrupt in its pending bit and sends it on unmask (PCI): paid.
+          for (const q of this.state.keys()) this.pay(q);
+        }
         else if (ev.name === 'dev.isr' && this.dir.notification === 'interrupt' && (Number(ev.data.set) & 1)) {
           // Classic virtio-mmio: one VRING bit and one line for every queue — the driver scans
           // them all (MMIO-DRV-16), so one used-buffer notification serves every queue.
@@ -224,7 +240,7 @@ class NotifyRun implements OracleRun {
 export const irqMustOracle: Oracle = {
   property: 'P-IRQ-MUST',
   description: 'the device interrupts whenever used_event (EVENT_IDX) or avail.flags says it must, for what it read',
-  events: ['drv.kick', 'mem.commit', 'mem.load', 'mem.store', 'note'],
+  events: ['drv.kick', 'mem.commit', 'mem.load', 'mem.store', 'msi.send', 'note'],
   start: (ctx: OracleContext, shared: SharedViews) => new NotifyRun(USED_BUFFERS, ctx.judgeDriver, shared.rings),
 };
 

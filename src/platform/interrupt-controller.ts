@@ -6,6 +6,7 @@
 // (Linux handle_edge_irq's IRQS_PENDING).
 
 import { type Process, type World, setIrq } from '../kernel/index.ts';
+import { LocalApics, MSI_LINE_BASE, isMsiLine } from './local-apic.ts';
 
 /** What `request_irq` registers: the handler to run for an interrupt on `line`, on `cpu`. */
 export type IrqHandler = (cpu: number, line: number) => Process;
@@ -25,7 +26,11 @@ interface LineState {
 
 export class InterruptController {
   private readonly lines: LineState[] = [];
+  /** MSI hook: the CPUs' local APICs, which take message-signalled interrupts (local-apic.ts). */
+  readonly msi: LocalApics;
+
   constructor(private readonly world: World, readonly cpus: number, lineCount: number, edgeLines: readonly number[] = []) {
+    this.msi = new LocalApics(world, cpus);
     for (let i = 0; i < lineCount; i++) {
       this.lines.push({ level: 0, edge: edgeLines.includes(i), latched: false, inService: false, affinity: range(cpus), handler: undefined, delivered: new Array(cpus).fill(0) });
     }
@@ -81,20 +86,28 @@ export class InterruptController {
     return this.line(line).delivered;
   }
 
-  /** The lowest-numbered deliverable line for `cpu`, or −1. */
+  /** The lowest-numbered deliverable line for `cpu`, else its MSI vector (as MSI_LINE_BASE + vector), or −1. */
   pendingFor(cpu: number): number {
-    if (this.asserted === 0) return -1;
+    if (this.asserted === 0) return this.msiPendingFor(cpu);
     const lines = this.lines;
     for (let i = 0; i < lines.length; i++) {
       const l = lines[i]!;
       if ((l.edge ? l.latched : l.level === 1) && !l.inService && l.handler !== undefined && l.affinity.includes(cpu)) return i;
     }
-    return -1;
+    return this.msiPendingFor(cpu);
   }
+
+  // --- MSI hook: message-signalled vectors after the lines (local-apic.ts) ---
+  private msiPendingFor(cpu: number): number {
+    const v = this.msi.pendingFor(cpu);
+    return v < 0 ? -1 : MSI_LINE_BASE + v;
+  }
+  // --- end MSI hook ---
 
   take(cpu: number): { handler: Process; line: number } {
     const n = this.pendingFor(cpu);
     if (n < 0) throw new Error('[kernel bug] interrupt taken with none pending');
+    if (isMsiLine(n)) return { handler: this.msi.take(cpu, n - MSI_LINE_BASE), line: n }; // MSI hook
     const l = this.lines[n]!;
     l.inService = true;
     if (l.edge) {
@@ -106,6 +119,7 @@ export class InterruptController {
   }
 
   endOfInterrupt(line: number): void {
+    if (isMsiLine(line)) return; // MSI hook: edge, the IRR bit cleared at delivery
     this.line(line).inService = false;
   }
 

@@ -41,8 +41,10 @@ export class MmioBus implements Bus {
     if (!this.controller) throw new Error('[kernel bug] MMIO bus used before its interrupt controller was connected');
     this.controller.setLevel(line, level);
   }
-  sendMsi(): void {
-    throw new Error('MSI is not wired on this platform');
+  /** A device's message write reaches the CPUs' local APICs (dropped and noted if it names no handler). */
+  sendMsi(_proc: number, addr: number, data: number): void {
+    if (!this.controller) throw new Error('[kernel bug] MMIO bus used before its interrupt controller was connected');
+    this.controller.msi.receive(addr % 0x1_0000_0000, Math.floor(addr / 0x1_0000_0000), data); // a 64-bit address as one number
   }
   accessible(proc: number, dev: number): boolean {
     return this.device(dev).accessible(proc);

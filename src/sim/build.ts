@@ -14,6 +14,7 @@ import { NetDriver } from '../driver/net-driver.ts';
 import { statusProber } from '../driver/status-prober.ts';
 import type { SimConfig } from './config.ts';
 import { VIRTIO_F_EXPERIMENTAL, featureMask } from '../../spec/facts/feature-bits.ts';
+import { attachMsi, msiTransportFeatures } from './msi-config.ts';
 
 export interface Simulation {
   readonly world: World;
@@ -50,7 +51,8 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
     rxBurst: config.rxBurst,
     earlyAnnounce: config.earlyAnnounce,
     maxQueuePairs: config.maxQueuePairs,
-    transportFeatures: config.lines.gate === 'feature' && lineCount > 1 ? featureMask(VIRTIO_F_EXPERIMENTAL.MMIO_MULTI_IRQ) : 0n,
+    txEcho: config.txEcho,
+    transportFeatures: (config.lines.gate === 'feature' && lineCount > 1 ? featureMask(VIRTIO_F_EXPERIMENTAL.MMIO_MULTI_IRQ) : 0n) | msiTransportFeatures(config.irqDelivery),
   });
   const transport = new MmioTransportDevice(world, irq, DEVICE_LINE, device, config.transport === 'mmio-v1' ? 1 : 2, config.lines);
   const slot = bus.attach(transport);
@@ -64,6 +66,7 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
     napiBudget: config.napiBudget,
     resizeQueuePairsTo: config.resizeQueuePairsTo,
   });
+  attachMsi(config, { world, irq, transport, mmio, driver }); // MSI hook: nothing for the classic line
   if (config.workload === 'status-gating') {
     bus.cpuOf.set(spawnVcpu(world, irq, 0, statusProber(mmio)), 0);
   } else {

@@ -7,6 +7,7 @@ import { type DriverQuirks, REFERENCE_DRIVER } from '../driver/quirks.ts';
 import type { KickMode } from '../device/virtio-device.ts';
 import { type InterruptLineProfile, ONE_LINE } from '../transport/mmio/irq-lines.ts';
 import type { DriverLineOptions } from '../driver/line-handlers.ts';
+import { DEFAULT_MSI, type IrqDelivery, type MsiSimOptions } from './msi-config.ts';
 
 export type TransportProfile = 'mmio-v1' | 'mmio-v2';
 
@@ -40,6 +41,11 @@ export interface SimConfig {
   readonly lines: InterruptLineProfile;
   /** Which lines the driver claims and the handler it runs on them. */
   readonly driverLines: Omit<DriverLineOptions, 'count'>;
+  /** MSI: how the device interrupts (the classic line, or an MSI profile) and the driver's MSI options. */
+  readonly irqDelivery: IrqDelivery;
+  readonly msi: MsiSimOptions;
+  /** The backend answers every transmitted packet at once with a received one (completed inside the tx kick). */
+  readonly txEcho: boolean;
   readonly maxSteps: number;
   readonly device: DeviceQuirks;
   readonly driver: DriverQuirks;
@@ -64,6 +70,9 @@ export const DEFAULT_CONFIG: SimConfig = {
   resizeQueuePairsTo: 0,
   lines: ONE_LINE,
   driverLines: { use: 'line0', handler: 'rfc' },
+  irqDelivery: 'line',
+  msi: DEFAULT_MSI,
+  txEcho: false,
   maxSteps: 4_000,
   device: REFERENCE_DEVICE,
   driver: REFERENCE_DRIVER,

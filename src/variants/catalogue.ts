@@ -40,8 +40,13 @@ function reference(name: string, description: string, over: Partial<SimConfig>):
 }
 
 /** A proposed transport change, judged by what the model shows (pass, or the property it violates). */
-function proposal(name: string, expect: 'pass' | 'violate', caughtBy: OracleProperty | undefined, description: string, over: Partial<SimConfig>): Variant {
-  return { name, kind: 'proposal', expect, ...(caughtBy ? { caughtBy } : {}), description, config: { ...base, ...MULTI_QUEUE, ...over } };
+function proposal(name: string, expect: 'pass' | 'violate', caughtBy: OracleProperty | undefined, description: string, config: SimConfig, regressions?: Regression[]): Variant {
+  return { name, kind: 'proposal', expect, ...(caughtBy ? { caughtBy } : {}), ...(regressions ? { regressions } : {}), description, config };
+}
+
+/** A multi-line proposal, on the multiqueue setting. */
+function lineProposal(name: string, expect: 'pass' | 'violate', caughtBy: OracleProperty | undefined, description: string, over: Partial<SimConfig>): Variant {
+  return proposal(name, expect, caughtBy, description, { ...base, ...MULTI_QUEUE, ...over });
 }
 
 /** The multi-line proposals' setting: virtio-net with 2 pairs on 2 CPUs (rx k and tx k share line k), 2 lines. */
@@ -61,6 +66,19 @@ function mutant(name: string, caughtBy: OracleProperty, description: string,
   } as Variant;
 }
 
+// --- MSI: interrupt-delivery profiles (src/transport/msi, src/driver/msi.ts) ---
+function msiProposal(name: string, expect: 'pass' | 'violate', description: string, over: Partial<SimConfig>, regressions?: Regression[]): Variant {
+  return proposal(name, expect, expect === 'violate' ? 'P-ROUTE' : undefined, description, { ...base, ...over }, regressions);
+}
+/** The one-CPU tear of live registers in the whole simulation (the same schedule passes under mmio-msi-latched-locked). */
+const TORN_2020: Regression = {
+  overrides: { rxPackets: 5 },
+  path: '00110111111111111111111111111111111110000000000000000000000000000000000000000000000000000000000000000000000000000110001000000000000000000000000000000000000000000000100000000000000111111111111100000000000000111111111111100000000000000111111111111100000000000000111111111000000000000000000000000000000000000000000222222222222222222222222222222222222222200000000000000000000000000000000000000000000000000000011111',
+  note: 'virtio-conform run --variant mmio-msi-2020-locked --runs 2000 --seed 1: PCT run 1677, shrunk to 5 rx / 6 tx packets; an event between MsiAddrLow and MsiData sends (cpu1, 0x23)',
+};
+const msi = (over: Partial<SimConfig['msi']>): SimConfig['msi'] => ({ ...DEFAULT_CONFIG.msi, ...over });
+// --- end MSI ---
+
 export const VARIANTS: readonly Variant[] = [
   reference('mmio-v2', 'virtio-mmio Version 2, one level line, shared InterruptStatus, EVENT_IDX, synchronous kicks, x86-TSO', {}),
   reference('mmio-v2-flags', 'mmio-v2 without EVENT_IDX: flag-based suppression (NO_INTERRUPT / NO_NOTIFY)', { eventIdx: false }),
@@ -75,18 +93,27 @@ export const VARIANTS: readonly Variant[] = [
   reference('mmio-v2-mq-probe', 'virtio-net MQ with a probing driver that first asks VQ_PAIRS_SET max+1 (against NET-MQ-DRV-2; not judged): the device must answer VIRTIO_NET_ERR',
     { ...MULTI_QUEUE, driver: { ...REFERENCE_DRIVER, requestPairsAboveMax: true } }),
   reference('mmio-v2-status-gating', 'the reference device under the exhaustive (status × byte) Status probe', { workload: 'status-gating', maxSteps: 20_000 }),
-  proposal('multi-irq-rfc', 'pass', undefined, 'the 2023 RFC: 2 lines (edges, irqfd), one shared InterruptStatus, queue q on line (q/2) mod 2, the same handler on every line: ack a bit, run all queues, then its own line\'s queues',
+  lineProposal('multi-irq-rfc', 'pass', undefined, 'the 2023 RFC: 2 lines (edges, irqfd), one shared InterruptStatus, queue q on line (q/2) mod 2, the same handler on every line: ack a bit, run all queues, then its own line\'s queues',
     { lines: TWO_LINES_SHARED, driverLines: { use: 'all', handler: 'rfc' } }),
-  proposal('multi-irq-per-line-status', 'pass', undefined, 'the RFC with an EXPERIMENTAL status/ACK per line (level lines): each handler acks and services only its own line',
+  lineProposal('multi-irq-per-line-status', 'pass', undefined, 'the RFC with an EXPERIMENTAL status/ACK per line (level lines): each handler acks and services only its own line',
     { lines: { count: 2, status: 'per-line', gate: 'always' }, driverLines: { use: 'all', handler: 'per-line' } }),
-  proposal('multi-irq-own-line', 'violate', 'P-ROUTE', 'the RFC without its "all queues" step: each handler acks the shared InterruptStatus, then services only its own line — a line whose bit another handler acked finds nothing (notes §7.4 point 3)',
+  lineProposal('multi-irq-own-line', 'violate', 'P-ROUTE', 'the RFC without its "all queues" step: each handler acks the shared InterruptStatus, then services only its own line — a line whose bit another handler acked finds nothing (notes §7.4 point 3)',
     { lines: TWO_LINES_SHARED, driverLines: { use: 'all', handler: 'own-line' } }),
-  proposal('multi-irq-no-flag', 'violate', 'P-ROUTE', 'a device that spreads queues over 2 lines with no feature bit, and a driver that does not know about lines (claims line 0 only, as mainline Linux does)',
+  lineProposal('multi-irq-no-flag', 'violate', 'P-ROUTE', 'a device that spreads queues over 2 lines with no feature bit, and a driver that does not know about lines (claims line 0 only, as mainline Linux does)',
     { lines: TWO_LINES_SHARED, driverLines: { use: 'line0', handler: 'rfc' } }),
-  proposal('multi-irq-flag', 'pass', undefined, 'lines beyond 0 only once the EXPERIMENTAL MULTI_IRQ bit (48) is negotiated; an aware driver accepts it and runs the RFC handler on both lines',
+  lineProposal('multi-irq-flag', 'pass', undefined, 'lines beyond 0 only once the EXPERIMENTAL MULTI_IRQ bit (48) is negotiated; an aware driver accepts it and runs the RFC handler on both lines',
     { lines: { ...TWO_LINES_SHARED, gate: 'feature' }, driverLines: { use: 'negotiated', handler: 'rfc' } }),
-  proposal('multi-irq-flag-unaware', 'pass', undefined, 'the MULTI_IRQ-gated device with a driver that does not know the bit: nothing is negotiated, so everything stays on line 0',
+  lineProposal('multi-irq-flag-unaware', 'pass', undefined, 'the MULTI_IRQ-gated device with a driver that does not know the bit: nothing is negotiated, so everything stays on line 0',
     { lines: { ...TWO_LINES_SHARED, gate: 'feature' }, driverLines: { use: 'line0', handler: 'rfc' } }),
+  // --- MSI ---
+  reference('pci-msix', 'virtio-pci MSI-X as the device\'s interrupt delivery: config and each queue on a vector of their own (vp_find_vqs), per-vector table entries with mask and pending bits, NO_VECTOR after reset; both queue vectors move to CPU 1 while traffic flows, each entry masked around its update (__pci_write_msi_msg) and holding only its own irq lock — no selector, so no driver lock is needed', { irqDelivery: 'pci-msix' }),
+  msiProposal('mmio-msi-2020', 'violate', 'the 2020 virtio-mmio MSI proposal as posted (kernel v2): MsiVecSel + live MsiAddrLow/High/MsiData + CONFIGURE, no masking, no lock beyond each irq\'s own; both queue vectors move to CPU 1 while traffic flows, each move run by another CPU. Search first finds the selector race (CPU 1 rewrites MsiVecSel between CPU 0\'s select and its data writes: one vector keeps its old, freed message — stale); the one-CPU tear (an event between MsiAddrLow and MsiData: new destination, old vector) is mmio-msi-2020-locked\'s and the msi-litmus\'s counterexample (spec-notes §6.5.1–2)', { irqDelivery: 'mmio-msi-2020' }),
+  msiProposal('mmio-msi-latched', 'violate', 'fix 1: MsiAddrLow/High/MsiData staged, committed to the selected vector by CONFIGURE — one CPU\'s update is atomic (msi-litmus: verified with one mover); but two CPUs moving two vectors share MsiVecSel and the staging registers: CPU 1\'s MsiVecSel lands between CPU 0\'s MsiData and CONFIGURE, so CPU 0\'s message is committed to CPU 1\'s vector and its own vector keeps the old, freed message (spec-notes §6.5.2)', { irqDelivery: 'mmio-msi-latched' }),
+  msiProposal('mmio-msi-masked', 'violate', 'fix 2: mask → write → unmask with a pending bit (PCI semantics, live registers): nothing is sent while one CPU\'s update is half done (msi-litmus: verified with one mover); but two CPUs sharing MsiVecSel without a driver lock write each other\'s vectors — the two messages swap, and an rx interrupt reaches the tx handler (spec-notes §6.5.2)', { irqDelivery: 'mmio-msi-masked' }),
+  msiProposal('mmio-msi-latched-locked', 'pass', 'fix 1 with a driver-side lock around every MsiVecSel sequence (what the shared selector needs, as QueueSel does): no tear, no lost update', { irqDelivery: 'mmio-msi-latched', msi: msi({ selectorLock: true }) }),
+  msiProposal('mmio-msi-masked-locked', 'pass', 'fix 2 with a driver-side lock around every MsiVecSel sequence: no tear, no lost update; an event during the update is held in the pending bit and sent once, to the new message', { irqDelivery: 'mmio-msi-masked', msi: msi({ selectorLock: true }) }),
+  msiProposal('mmio-msi-2020-locked', 'violate', 'the 2020 profile with the driver lock: the selector no longer races, yet an event between MsiAddrLow and MsiData of one update still sends a torn message (new destination, old vector) — no lock can fix live registers; masking or latching is needed (MST, 2020-01-05)', { irqDelivery: 'mmio-msi-2020', msi: msi({ selectorLock: true }) }, [TORN_2020]),
+  // --- end MSI ---
   mutant('BZ-KVT-01', 'P-QUIESCE', 'kvmtool d7d79bd5: device fence between used.idx store and used_event load is only a write barrier (TSO)',
     {
       device: { shouldNotifyFence: 'wmb' },
@@ -150,6 +177,12 @@ export const VARIANTS: readonly Variant[] = [
     { device: { strandDetachedBacklog: true }, config: { ...MULTI_QUEUE, resizeQueuePairsTo: 1, rxPackets: 10, queueSize: 2 } }),
   mutant('multi-irq-line-formula', 'P-ROUTE', 'a 2-line device that puts queue q on line q mod 2 while the driver expects (q / 2) mod 2: the queue→line mapping is not shared (Jason Wang\'s layering objection, notes §7.4 point 8)',
     { device: { lineByQueueIndex: true }, config: { ...MULTI_QUEUE, lines: TWO_LINES_SHARED, driverLines: { use: 'all', handler: 'rfc' } } }),
+  // --- MSI mutants ---
+  mutant('BZ-FC-03', 'P-ROUTE', 'Firecracker ac5cd1b9 (vsock): the backend answers a transmitted packet at once, so handling the tx kick also completes an rx buffer — but the interrupt is raised for the tx queue\'s vector only (pci-msix, per-queue vectors; invisible on one line, where the handler scans every queue)',
+    { device: { signalHandledQueueOnly: true }, config: { irqDelivery: 'pci-msix', txEcho: true } }),
+  mutant('BZ-KVT-02', 'P-ROUTE', 'kvmtool 3d5cefc2: every MSI-X vector mapping starts at 0 instead of NO_VECTOR; with a driver that maps its queues only (config left unmapped), a config change fires vector 0 and is taken for a queue-0 interrupt — the config handler never runs',
+    { device: { msiVectorsDefaultZero: true }, config: { irqDelivery: 'pci-msix', msi: { ...DEFAULT_CONFIG.msi, configVector: false } } }),
+  // --- end MSI mutants ---
   mutant('ack-after-process', 'P-QUIESCE', 'vm_interrupt acks InterruptStatus after scanning the queues instead of before (§4.3 analysis)',
     { driver: { ackAfterProcess: true } }),
 ];

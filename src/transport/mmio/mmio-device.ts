@@ -11,6 +11,7 @@ import type { InterruptController } from '../../platform/interrupt-controller.ts
 import type { DeviceTransport } from '../../device/virtio-device.ts';
 import type { NetDevice } from '../../device/net-device.ts';
 import { DeviceInterruptLines, type InterruptLineProfile, ONE_LINE } from './irq-lines.ts';
+import type { MsiRegisterBlock } from '../msi/msi-block.ts';
 
 export class MmioTransportDevice implements MmioDevice, DeviceTransport {
   /** InterruptStatus (§4.2.2): bit 0 used buffer, bit 1 configuration change; per line with several. */
@@ -21,6 +22,8 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
   private guestPageSize = 4096;
   private readonly queueAlign: number[];
   private readonly queuePfn: number[];
+  /** MSI hook: the interrupt-delivery profile's register block (transport/msi/), when not the classic line. */
+  msi: MsiRegisterBlock | undefined;
 
   constructor(
     private readonly world: World,
@@ -46,7 +49,9 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
 
   /** Set InterruptStatus bits and raise the line in one step, under the device lock (QEMU: isr |= …; update_irq). */
   notifyEffect(kind: 'vring' | 'config', queue: number): Effect {
-    // MMIO-DEV-3: the bit is set from the event until the driver acks it; then the line.
+    const msi = this.msi; // MSI hook: with MSI enabled the vector is sent and InterruptStatus is not used (§6.3)
+    // MMIO-DEV-3: otherwise the bit is set from the event until the driver acks it; then the line.
+    if (msi) return locked(() => (msi.vectors.enabled ? msi.vectors.raise(kind, queue) : this.lines.raise(kind, queue)), `dev.notify_${kind}`);
     return locked(() => this.lines.raise(kind, queue), `dev.notify_${kind}`);
   }
 
@@ -54,6 +59,7 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
     this.lines.reset(); // MMIO-DEV-4: reset clears InterruptStatus
     this.queuePfn.fill(0);
     this.queueSel = 0;
+    this.msi?.vectors.reset(); // MSI hook: reset disables MSI and unmaps every event (PCI-DEV-4)
   }
 
   private get vq() {
@@ -62,6 +68,7 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
 
   read(off: number, size: AccessSize): number {
     const d = this.device;
+    if (this.msi?.claims(off)) return this.msi.read(off, this.queueSel); // MSI hook
     if (off >= MMIO.Config) return d.readConfig(off - MMIO.Config, size);
     switch (off) {
       case MMIO.MagicValue: return MMIO_MAGIC;
@@ -86,6 +93,7 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
   write(off: number, _size: AccessSize, value: number): Process | undefined {
     const d = this.device;
     const vq = this.vq;
+    if (this.msi?.claims(off)) { this.msi.write(off, value, this.queueSel); return undefined; } // MSI hook
     switch (off) {
       case MMIO.DeviceFeaturesSel: this.deviceFeaturesSel = value; return undefined;
       case MMIO.DriverFeaturesSel: this.driverFeaturesSel = value; return undefined;
