@@ -1,0 +1,63 @@
+// `check --format qemu`: the real QEMU 7.2 + Linux 6.1 traces check with zero violations;
+// corrupted excerpts of them are each caught by the right oracle at the right line.
+
+import { createReadStream, existsSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { checkQemu } from './check-qemu.ts';
+
+const fixture = (name: string) => new URL(`../../fixtures/qemu/${name}`, import.meta.url).pathname;
+const REAL = '/work/shared/traces/qemu';
+
+describe('checkQemu on the shipped excerpt and its corrupted copies', () => {
+  it('the excerpt (blk probe, DRIVER_OK, first two requests) is conformant, both devices found', async () => {
+    const r = await checkQemu(createReadStream(fixture('modern-blk-excerpt.qemu.txt')));
+    expect(r.violations).toEqual([]);
+    expect(r.devices.map((d) => d.name)).toEqual(['virtio-mmio@0xfeb02e00 v2 net', 'virtio-mmio@0xfeb02c00 v2 blk']);
+    expect(r.ran).toEqual(expect.arrayContaining(['P-STATUS', 'P-ISR', 'P-WRAP']));
+    expect(r.skipped.map((s) => s.property)).toEqual(expect.arrayContaining(['P-QUIESCE', 'P-IRQ-MUST', 'P-KICK-MUST', 'P-MQ']));
+  });
+
+  const CASES: readonly [file: string, property: string, requirement: string, line: number, summary: RegExp][] = [
+    ['status-out-of-order.qemu.txt', 'P-STATUS', 'STATUS-DRV-5', 76, /driver wrote Status=ACK\|DRV\|DRV_OK in state driver/],
+    ['features-ok-not-read-back.qemu.txt', 'P-STATUS', 'STATUS-DRV-5', 102, /queueSetup in state featuresOkUnconfirmed/],
+    ['irq-before-driver-ok.qemu.txt', 'P-STATUS', 'STATUS-DEV-1', 135, /device notified .* in state initialising/],
+    ['ack-clears-unwritten.qemu.txt', 'P-ISR', 'MMIO-DEV-3', 156, /InterruptACK 0x2 left InterruptStatus 0x0, not 0x1/],
+    ['notify-queue-not-ready.qemu.txt', 'P-STATUS', 'MMIO-DEV-6', 141, /took an available entry from vq0, whose QueueReady is 0/],
+    ['used-idx-backwards.qemu.txt', 'P-WRAP', '§2.7.6.1', 171, /used\.idx=0 after 1/],
+  ];
+  for (const [file, property, requirement, line, summary] of CASES) {
+    it(`${file}: caught by ${property} (${requirement}) at line ${line}`, async () => {
+      const r = await checkQemu(createReadStream(fixture(file)));
+      expect(r.verdict).toBe('violations');
+      const first = r.violations[0]!;
+      expect(first).toMatchObject({ property, line });
+      expect(first.requirements).toContain(requirement);
+      expect(first.summary).toMatch(summary);
+    });
+  }
+});
+
+describe.runIf(existsSync(REAL))('checkQemu on the real traces (QEMU 7.2 microvm, Linux 6.1)', () => {
+  for (const cfg of ['legacy', 'modern', 'modern-mq']) {
+    it(`${cfg}: zero violations, net and blk judged`, async () => {
+      const r = await checkQemu(createReadStream(`${REAL}/${cfg}/qemu-trace.log`));
+      expect(r.violations).toEqual([]);
+      expect(r.devices.map((d) => d.name.split(' ').at(-1))).toEqual(['net', 'blk']);
+      expect(r.records).toBeGreaterThan(3000);
+    });
+  }
+});
+
+describe('checkQemu on bad input', () => {
+  const bad = async (text: string) => checkQemu(Readable.from([text])).then(() => 'accepted', (e: Error) => e.message);
+  it('names the line and field', async () => {
+    expect(await bad('')).toBe('line 1: is missing: the trace is empty');
+    expect(await bad('588@1.2:virtqueue_flush vq 0x1 count 1\n588@1.3:virtqueue_flush vq zz count 1\n')).toBe('line 2: field "virtqueue_flush.vq" must be a pointer (0x…), got "zz"');
+    expect(await bad('1@1.1:memory_region_ops_read cpu 0 mr 0x1 addr 0x1fffffffffffffff value 0x0 size 4 name \'virtio-mmio\'\n')).toMatch(/^line 1: field "memory_region_ops_read.addr" is absurd/);
+    expect(await bad('1@1.1:memory_region_ops_read cpu 0 mr 0x1 addr 0xfeb02c70 value 0x0 size 3 name \'virtio-mmio\'\n')).toBe('line 1: field "memory_region_ops_read.size" must be 1, 2, 4 or 8, got 3');
+    expect(await bad('1@1.1:virtio_mmio_setting_irq virtio_mmio setting IRQ 7\n')).toBe('line 1: field "virtio_mmio_setting_irq.level" must be 0 or 1, got "7"');
+    expect(await bad('\u0000\u0001\u00ff garbage\n')).toMatch(/^line 1: is not a QEMU log trace line/);
+    expect(await bad('1@1.1:virtio_set_status vdev 0x1 val\n')).toBe('line 1: field "virtio_set_status.val" has no value');
+  });
+});
