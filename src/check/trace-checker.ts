@@ -13,6 +13,8 @@ export interface CheckedViolation extends Violation {
   /** 1-based line of the trace file (undefined only when the record is too far back to map). */
   readonly line: number | undefined;
   readonly dev: number;
+  /** For a QEMU trace checked with the guest's: which file `line` is in (the QEMU trace when absent). */
+  readonly file?: 'guest';
 }
 
 export interface SkippedOracle {

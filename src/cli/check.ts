@@ -54,7 +54,7 @@ export function renderReport(file: string, r: CheckReport): string {
   for (const s of r.skipped) out.push(`  not run: ${s.property}: ${s.reason}`);
   for (const n of r.notes) out.push(`  note: ${n}`);
   for (const v of r.violations) {
-    out.push(`${v.line === undefined ? 'line ?' : `line ${v.line}`} (device ${v.dev}): ${v.property} [${v.requirements.join(', ')}] ${v.summary}`);
+    out.push(`${v.file === 'guest' ? 'guest ' : ''}${v.line === undefined ? 'line ?' : `line ${v.line}`} (device ${v.dev}): ${v.property} [${v.requirements.join(', ')}] ${v.summary}`);
     out.push(`    ${v.explanation}`);
   }
   return `${out.join('\n')}\n`;

@@ -28,6 +28,8 @@ export interface ImportedDevice {
   readonly base: number;
   version: 1 | 2 | undefined;
   deviceId: number | undefined;
+  /** Driver features (low word) in force: accepted at FEATURES_OK, or (legacy) as last written. */
+  featuresLo: number;
 }
 
 interface Device extends ImportedDevice {
@@ -236,7 +238,7 @@ export class QemuImporter {
     if (!d) {
       d = {
         index: this.devices.size, base, version: undefined, deviceId: undefined, status: 0, isr: 0, queueSel: 0, driverFeaturesSel: 0,
-        driverFeatures: [0, 0], guestPageSize: 4096, queues: new Map(), resetStep: -1, held: [],
+        featuresLo: 0, driverFeatures: [0, 0], guestPageSize: 4096, queues: new Map(), resetStep: -1, held: [],
       };
       this.devices.set(base, d);
     }
@@ -285,7 +287,10 @@ export class QemuImporter {
       case MMIO.DriverFeatures:
         if (d.driverFeaturesSel > 1) return;
         d.driverFeatures[d.driverFeaturesSel] = value >>> 0;
-        if (d.version === 1) this.note(d, th, 'dev.features', { lo: d.driverFeatures[0], hi: d.driverFeatures[1] });
+        if (d.version === 1) {
+          d.featuresLo = d.driverFeatures[0];
+          this.note(d, th, 'dev.features', { lo: d.driverFeatures[0], hi: d.driverFeatures[1] });
+        }
         return;
       case MMIO.QueueSel: d.queueSel = value; return;
       case MMIO.QueueSize: if (!q().ready) q().num = value; return;
@@ -336,6 +341,7 @@ export class QemuImporter {
     }
     const old = d.status;
     if (d.version !== 1 && val & STATUS.FEATURES_OK && !(old & STATUS.FEATURES_OK)) {
+      d.featuresLo = d.driverFeatures[0];
       this.note(d, th, 'dev.featuresOk', { accepted: true, lo: d.driverFeatures[0], hi: d.driverFeatures[1] });
     }
     d.status = val;
