@@ -52,7 +52,13 @@ export async function checkJsonl(chunks: AsyncIterable<Buffer | string>): Promis
     if ((ev.type === 'mmio.read' || ev.type === 'mmio.write') && ev.dev > 1024) {
       throw new TraceFormatError(no, 'dev', `must be a device index below 1024, got ${ev.dev}`);
     }
-    const record = builder.toRecord(ev)!;
+    let record;
+    try {
+      record = builder.toRecord(ev)!;
+    } catch (err) {
+      if (err instanceof RangeError) throw new TraceFormatError(no, 'actor', `is one too many: ${err.message}`);
+      throw err;
+    }
     checker.push({ dev: 0, record, line: no });
     last = ev.type;
   }

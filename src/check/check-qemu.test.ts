@@ -84,3 +84,17 @@ describe('checkQemu on bad input', () => {
     expect(await bad('1@1.1:virtio_set_status vdev 0x1 val\n')).toBe('line 1: field "virtio_set_status.val" has no value');
   });
 });
+
+describe('checkQemu keeps its memory bounded on hostile input', () => {
+  it('a trace naming ever new threads or queue pointers is refused at the line past the bound', async () => {
+    function* threads(): Generator<string> {
+      for (let tid = 1; tid <= 5000; tid++) yield `${tid}@1.1:virtio_mmio_setting_irq virtio_mmio setting IRQ 0\n`;
+    }
+    await expect(checkQemu(Readable.from(threads()))).rejects.toThrow('line 4097: field "tid" names more than 4096 distinct threads: not a trace of one VM');
+    function* names(): Generator<string> {
+      for (let k = 0; k < 2000; k++) yield `1@1.1:event_${k} x\n`;
+    }
+    const r = await checkQemu(Readable.from(names()));
+    expect(r.notes.join(' ')).toContain('(other names) ×1744');
+  });
+});

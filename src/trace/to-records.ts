@@ -16,13 +16,17 @@ export interface SourcedRecord {
 const never = (): boolean => false;
 const nothing = (): void => {};
 
+/** Distinct actors a trace may name (a bound on the checker's memory, far above any real system). */
+export const MAX_ACTORS = 4096;
+
 export class RecordBuilder {
   private readonly procs = new Map<string, number>();
 
-  /** The process number of `actor` (numbered in order of first appearance). */
+  /** The process number of `actor` (numbered in order of first appearance); undefined past MAX_ACTORS. */
   proc(actor: string): number {
     let p = this.procs.get(actor);
     if (p === undefined) {
+      if (this.procs.size >= MAX_ACTORS) throw new RangeError(`more than ${MAX_ACTORS} distinct actors`);
       p = this.procs.size;
       this.procs.set(actor, p);
     }

@@ -83,6 +83,7 @@ export class GuestImporter {
       this.effect(d, { kind: 'store', addr: splitRing.availIdx(this.avail(vq)), size: 2, value: idx, site: 'drv.vq.store_avail_idx' });
       q.published = idx;
     }
+    if (!this.pending.has(task) && this.pending.size >= 4096) throw new TraceFormatError(lineNo, 'task', 'has more than 4096 kick decisions open at once: not a trace of one guest');
     this.pending.set(task, { dev, vq, read: ev ? num('mem_avail_event') : num('mem_used_flags') });
   }
 

@@ -13,6 +13,7 @@ import { legacyRingLayout, splitRing } from '../../../spec/facts/split-ring-layo
 import { STATUS } from '../../../spec/facts/status-bits.ts';
 import type { SourcedRecord } from '../to-records.ts';
 import type { QemuLine } from './parse.ts';
+import { TraceFormatError } from '../jsonl.ts';
 
 const WINDOW = 0x200; // one virtio-mmio transport's register window (QEMU: 0x200 bytes)
 /** microvm: transports from 0xfeb00000, slot k on IOAPIC pin k (hw/i386/microvm.c). */
@@ -20,6 +21,11 @@ const MICROVM_BASE = 0xfeb00000;
 /** The guest's in-band markers: writes of 0x7e57000N to MagicValue of an empty slot (README). */
 const MARKER = 0x7e57;
 const DEVICE_PROC = 1000;
+/** Bounds on what the importer remembers (threads, transports, queue pointers), far above a real VM: memory stays bounded. */
+const MAX_THREADS = 4096;
+const MAX_DEVICES = 1024;
+const MAX_POINTERS = 65536;
+const MAX_EVENT_NAMES = 256;
 
 interface Queue { num: number; desc: number; avail: number; used: number; align: number; ready: boolean; nextAvail: number; usedIdx: number }
 
@@ -106,7 +112,7 @@ export class QemuImporter {
         return; // virtio-mmio's own view of the access memory_region_ops already gave (with value and base)
       case 'set_status': {
         if (th.open?.kind === 'write' && th.open.off === MMIO.Status && th.base !== undefined) {
-          this.vdevBase.set(ev.vdev, th.base);
+          this.learnVdev(ev.vdev, th.base);
           this.setStatus(this.device(th.base), th, ev.val);
           return;
         }
@@ -136,7 +142,7 @@ export class QemuImporter {
       case 'ioapic': {
         if (th.deferred.length > 0) {
           const base = this.pinBase.get(ev.pin) ?? MICROVM_BASE + ev.pin * WINDOW;
-          if (th.deferredVdev !== undefined) this.vdevBase.set(th.deferredVdev, base);
+          if (th.deferredVdev !== undefined) this.learnVdev(th.deferredVdev, base);
           const work = th.deferred;
           th.deferred = [];
           th.deferredVdev = undefined;
@@ -149,14 +155,14 @@ export class QemuImporter {
       }
       case 'queue_notify': {
         if (th.open?.kind === 'write' && th.open.off === MMIO.QueueNotify && th.base !== undefined) {
-          this.vdevBase.set(ev.vdev, th.base);
-          this.vqOf.set(ev.vq, { base: th.base, q: ev.n });
+          this.learnVdev(ev.vdev, th.base);
+          this.learnVq(ev.vq, { base: th.base, q: ev.n });
           return;
         }
         // A kick that bypassed the MMIO write (ioeventfd): the driver's write, as the device saw it.
         const base = this.vdevBase.get(ev.vdev);
         if (base === undefined) { this.unresolved++; return; }
-        this.vqOf.set(ev.vq, { base, q: ev.n });
+        this.learnVq(ev.vq, { base, q: ev.n });
         this.open(th, base, { kind: 'write', off: MMIO.QueueNotify });
         const d = this.device(base);
         this.effect(d, th, { kind: 'mmioWrite', dev: d.index, off: MMIO.QueueNotify, size: 4, value: ev.n, site: 'drv.mmio_write' }, DEVICE_PROC);
@@ -166,7 +172,7 @@ export class QemuImporter {
         const vq = this.vqOf.get(ev.vq);
         const base = this.vdevBase.get(ev.vdev) ?? vq?.base;
         if (base === undefined) { this.unresolved++; return; }
-        this.vdevBase.set(ev.vdev, base);
+        this.learnVdev(ev.vdev, base);
         this.open(th, base, { kind: 'notify', off: -1 });
         const d = this.device(base);
         d.isr |= 1; // virtio_notify → virtio_set_isr(vdev, 0x1) → virtio_mmio_update_irq
@@ -211,12 +217,28 @@ export class QemuImporter {
   }
 
   private ignore(name: string): void {
-    this.ignored.set(name, (this.ignored.get(name) ?? 0) + 1);
+    const key = this.ignored.has(name) || this.ignored.size < MAX_EVENT_NAMES ? name : '(other names)';
+    this.ignored.set(key, (this.ignored.get(key) ?? 0) + 1);
+  }
+
+  private learnVdev(vdev: string, base: number): void {
+    if (!this.vdevBase.has(vdev)) this.bound(this.vdevBase.size, MAX_POINTERS, 'vdev', 'device pointers');
+    this.vdevBase.set(vdev, base);
+  }
+
+  private learnVq(vq: string, where: { base: number; q: number }): void {
+    if (!this.vqOf.has(vq)) this.bound(this.vqOf.size, MAX_POINTERS, 'vq', 'queue pointers');
+    this.vqOf.set(vq, where);
+  }
+
+  private bound(size: number, max: number, field: string, what: string): void {
+    if (size >= max) throw new TraceFormatError(this.line, field, `names more than ${max} distinct ${what}: not a trace of one VM`);
   }
 
   private thread(tid: number): Thread {
     let th = this.threads.get(tid);
     if (!th) {
+      this.bound(this.threads.size, MAX_THREADS, 'tid', 'threads');
       th = { step: 0, base: undefined, open: undefined, ack: undefined, deferred: [], deferredVdev: undefined };
       this.threads.set(tid, th);
     }
@@ -236,6 +258,7 @@ export class QemuImporter {
   private device(base: number): Device {
     let d = this.devices.get(base);
     if (!d) {
+      this.bound(this.devices.size, MAX_DEVICES, 'addr', 'virtio-mmio transports');
       d = {
         index: this.devices.size, base, version: undefined, deviceId: undefined, status: 0, isr: 0, queueSel: 0, driverFeaturesSel: 0,
         featuresLo: 0, driverFeatures: [0, 0], guestPageSize: 4096, queues: new Map(), resetStep: -1, held: [],
@@ -282,6 +305,9 @@ export class QemuImporter {
   /** The device side of a register write (QEMU virtio_mmio_write), for what the trace does not log. */
   private registerWrite(d: Device, th: Thread, off: number, value: number): void {
     const q = () => this.queue(d, d.queueSel);
+    const QUEUE_REGISTERS: readonly number[] = [MMIO.QueueSize, MMIO.QueueDescLow, MMIO.QueueDescHigh, MMIO.QueueDriverLow, MMIO.QueueDriverHigh,
+      MMIO.QueueDeviceLow, MMIO.QueueDeviceHigh, MMIO.QueueReady, MMIO_LEGACY.QueueAlign, MMIO_LEGACY.QueuePFN];
+    if (d.queueSel >= 1024 && QUEUE_REGISTERS.includes(off)) return; // no such queue (QEMU: VIRTIO_QUEUE_MAX); nothing to remember
     switch (off) {
       case MMIO.DriverFeaturesSel: d.driverFeaturesSel = value; return;
       case MMIO.DriverFeatures:
