@@ -1,7 +1,7 @@
 // `check --format qemu`: the real QEMU 7.2 + Linux 6.1 traces check with zero violations;
 // corrupted excerpts of them are each caught by the right oracle at the right line.
 
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { checkQemu } from './check-qemu.ts';
@@ -96,5 +96,20 @@ describe('checkQemu keeps its memory bounded on hostile input', () => {
     }
     const r = await checkQemu(Readable.from(names()));
     expect(r.notes.join(' ')).toContain('(other names) ×1744');
+  });
+});
+
+describe('checkQemu: the device\'s answer to FEATURES_OK comes from the status read back', () => {
+  it('a refusal (FEATURES_OK gone on read-back) followed by queue setup is the driver\'s violation, not the device\'s', async () => {
+    // Arrange: the excerpt, with the read-back after the 0xb write showing 0x3 (the device refused)
+    const lines = readFileSync(fixture('modern-blk-excerpt.qemu.txt'), 'utf8').split('\n');
+    const write = lines.findIndex((l) => l.includes('addr 0xfeb02c70 value 0xb size 4') && l.includes('ops_write'));
+    const read = lines.findIndex((l, i) => i > write && l.includes('ops_read') && l.includes('addr 0xfeb02c70'));
+    lines[read] = lines[read]!.replace('value 0xb', 'value 0x3');
+    // Act
+    const r = await checkQemu(Readable.from([lines.join('\n')]));
+    // Assert
+    expect(r.violations[0]).toMatchObject({ property: 'P-STATUS', dev: 1, line: lines.findIndex((l) => l.includes('addr 0xfeb02c44 value 0x1 size 4')) + 1, summary: 'driver queueSetup in state featuresRejected (status ACK|DRV|FEAT_OK)' });
+    expect(r.violations.filter((v) => v.requirements.includes('STATUS-DEV-1'))[0]?.line ?? Infinity).toBeGreaterThan(r.violations[0]!.line!);
   });
 });

@@ -47,6 +47,11 @@ interface Device extends ImportedDevice {
   guestPageSize: number;
   readonly queues: Map<number, Queue>;
   resetStep: number;
+  /**
+   * A FEATURES_OK write not yet answered: QEMU logs virtio_set_status before it validates the
+   * features, so whether the device took it shows only in the next Status read.
+   */
+  pendingFeaturesOk: number | undefined;
   /** Records held until the Version and DeviceID registers say which layout and device it is. */
   held: SourcedRecord[] | undefined;
 }
@@ -98,7 +103,8 @@ export class QemuImporter {
           if (off === MMIO.Version) d.version = ev.value === 1 ? 1 : 2;
           if (off === MMIO.DeviceID) d.deviceId = ev.value;
           if (off > MMIO.VendorID) { d.version ??= 2; d.deviceId ??= 0; }
-          this.effect(d, th, { kind: 'mmioRead', dev: d.index, off, size: ev.size, site: 'drv.mmio_read' }, ev.cpu, ev.value);
+          if (off === MMIO.Status) this.answerFeaturesOk(d, th, (ev.value & STATUS.FEATURES_OK) !== 0, ev.cpu, ev.size, ev.value);
+          else this.effect(d, th, { kind: 'mmioRead', dev: d.index, off, size: ev.size, site: 'drv.mmio_read' }, ev.cpu, ev.value);
         } else {
           d.version ??= 2;
           d.deviceId ??= 0;
@@ -261,7 +267,7 @@ export class QemuImporter {
       this.bound(this.devices.size, MAX_DEVICES, 'addr', 'virtio-mmio transports');
       d = {
         index: this.devices.size, base, version: undefined, deviceId: undefined, status: 0, isr: 0, queueSel: 0, driverFeaturesSel: 0,
-        featuresLo: 0, driverFeatures: [0, 0], guestPageSize: 4096, queues: new Map(), resetStep: -1, held: [],
+        featuresLo: 0, driverFeatures: [0, 0], guestPageSize: 4096, queues: new Map(), resetStep: -1, pendingFeaturesOk: undefined, held: [],
       };
       this.devices.set(base, d);
     }
@@ -353,6 +359,7 @@ export class QemuImporter {
 
   /** virtio_set_status: the status QEMU now holds; 0 is the reset (logged twice per reset, once handled). */
   private setStatus(d: Device, th: Thread, val: number): void {
+    this.answerFeaturesOk(d, th, true); // not read back before the next status change: taken as accepted
     if (val === 0) {
       if (d.resetStep === th.step) return;
       d.resetStep = th.step;
@@ -367,12 +374,31 @@ export class QemuImporter {
     }
     const old = d.status;
     if (d.version !== 1 && val & STATUS.FEATURES_OK && !(old & STATUS.FEATURES_OK)) {
-      d.featuresLo = d.driverFeatures[0];
-      this.note(d, th, 'dev.featuresOk', { accepted: true, lo: d.driverFeatures[0], hi: d.driverFeatures[1] });
+      d.pendingFeaturesOk = val; // answered by the next Status read
+      return;
     }
+    this.storeStatus(d, th, old, val);
+  }
+
+  private storeStatus(d: Device, th: Thread, old: number, val: number): void {
     d.status = val;
     this.note(d, th, 'dev.status', { value: val });
     if (val & STATUS.DRIVER_OK && !(old & STATUS.DRIVER_OK)) this.note(d, th, 'dev.activate', {});
+  }
+
+  /**
+   * The device's answer to a pending FEATURES_OK (FEAT-DEV-2): accepted when the status read
+   * back keeps the bit. The read itself is recorded first (`cpu` given), then the answer.
+   */
+  private answerFeaturesOk(d: Device, th: Thread, accepted: boolean, cpu?: number, size?: 1 | 2 | 4 | 8, value?: number): void {
+    const val = d.pendingFeaturesOk;
+    if (cpu !== undefined) this.effect(d, th, { kind: 'mmioRead', dev: d.index, off: MMIO.Status, size: size!, site: 'drv.mmio_read' }, cpu, value);
+    if (val === undefined) return;
+    d.pendingFeaturesOk = undefined;
+    this.note(d, th, 'dev.featuresOk', { accepted, lo: d.driverFeatures[0], hi: d.driverFeatures[1] });
+    if (!accepted) return; // QEMU returns before storing the status: it keeps the old value
+    d.featuresLo = d.driverFeatures[0];
+    this.storeStatus(d, th, d.status, val);
   }
 }
 
