@@ -18,6 +18,11 @@ import { now } from './clock.ts';
 import { conformTable } from './conform.ts';
 import { runBench } from './bench.ts';
 import { toTraceEvents, writeJsonl } from '../trace/jsonl.ts';
+// --- trace check hook (branch trace): `check`, `schema`, and the meta line of `--trace` files
+import { registerCheckCommands } from './check.ts';
+import { traceMeta } from '../check/check-jsonl.ts';
+import { oracleContext } from '../explore/run-once.ts';
+// --- end trace check hook
 
 class UsageError extends Error {}
 
@@ -77,7 +82,7 @@ program.command('run')
       const config = { ...v.config, ...overrides };
       const r = exploreExhaustive(simulationTarget(config), { maxStates: o.maxStates }, now);
       const c = r.counterexample;
-      if (o.trace && c) writeTrace(o.trace, toTraceEvents(c.records, c.procNames));
+      if (o.trace && c) writeTrace(o.trace, toTraceEvents(c.records, c.procNames), config);
       const replayFor = (path: string) => replayCommand(v.name, v.config, config, path);
       process.stdout.write(o.json ? `${JSON.stringify(exhaustiveJson(v.name, r))}\n` : `${renderExhaustive(v.name, r, replayFor, config.transport === 'mmio-v1' ? 1 : 2)}\n`);
       process.exitCode = (v.expect === 'pass') === (r.verdict !== 'violated') ? 0 : 1;
@@ -88,7 +93,7 @@ program.command('run')
       ? replayOnce(v, o.replay === '-' ? [] : decodePath(o.replay), overrides, o.seed, scheduler, o.trace)
       : explore(v, { runs: o.runs, seed: o.seed, scheduler, overrides });
     const c = result.counterexample;
-    if (o.replay === undefined && o.trace && c) writeTrace(o.trace, toTraceEvents(c.result.records, c.result.sim.procNames));
+    if (o.replay === undefined && o.trace && c) writeTrace(o.trace, toTraceEvents(c.result.records, c.result.sim.procNames), c.config);
     if (o.save && c) writeFile(o.save, `${JSON.stringify(toCounterexampleFile(v.name, c), null, 2)}\n`);
     process.stdout.write(o.json ? `${JSON.stringify(resultJson(result))}\n` : `${renderResult(result, v.expect)}\n`);
     process.exitCode = matches(v, result) ? 0 : 1;
@@ -205,7 +210,7 @@ program.command('bench')
 function replayOnce(v: Variant, path: number[], overrides: Partial<SimConfig>, seed: number, scheduler: 'pct' | 'random', trace: string | undefined): ExploreResult {
   const config = { ...v.config, ...overrides };
   const r = runOnce(config, new ArrayChoiceSource(path));
-  if (trace) writeTrace(trace, toTraceEvents(r.records, r.sim.procNames));
+  if (trace) writeTrace(trace, toTraceEvents(r.records, r.sim.procNames), config);
   const violation = r.violations[0];
   if (!violation) return { variant: v.name, verdict: 'pass', runs: 1, seed, scheduler };
   const encoded = encodePath(trimPath(r.path));
@@ -220,9 +225,11 @@ function writeFile(file: string, text: string): void {
   writeFileSync(file, text);
 }
 
-function writeTrace(file: string, events: Parameters<typeof writeJsonl>[0]): void {
-  writeFile(file, writeJsonl(events));
+function writeTrace(file: string, events: Parameters<typeof writeJsonl>[0], config: SimConfig): void {
+  writeFile(file, writeJsonl([traceMeta(oracleContext(config), 'virtio-conform run'), ...events]));
 }
+
+registerCheckCommands(program); // trace check hook (branch trace)
 
 try {
   program.parse(process.argv);

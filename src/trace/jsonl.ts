@@ -9,7 +9,8 @@ import type { AccessSize, FenceKind, NoteData, RmwOp } from '../kernel/effects.t
 
 export const TRACE_FORMAT_VERSION = 1;
 
-interface Head<T extends string> { readonly v: 1; readonly seq: number; readonly step: number; readonly actor: string; readonly type: T }
+/** `t`: optional timestamp in microseconds (imported traces; the simulator has steps, not time). */
+interface Head<T extends string> { readonly v: 1; readonly seq: number; readonly step: number; readonly t?: number; readonly actor: string; readonly type: T }
 type Mem = { readonly addr: number; readonly size: AccessSize };
 type Site = { readonly site: string };
 
@@ -22,8 +23,9 @@ export type TraceEvent =
   /** `old` is the value before the locked read-modify-write. */
   | Head<'mem.rmw'> & Mem & { readonly op: RmwOp; readonly value: number; readonly expected: number; readonly old?: number } & Site
   | Head<'fence'> & { readonly fence: FenceKind } & Site
-  | Head<'mmio.read'> & { readonly dev: number; readonly off: number; readonly size: AccessSize; readonly value?: number } & Site
-  | Head<'mmio.write'> & { readonly dev: number; readonly off: number; readonly size: AccessSize; readonly value: number } & Site
+  /** `cpu`: the vCPU that made the access, when the trace knows it (imported traces). */
+  | Head<'mmio.read'> & { readonly dev: number; readonly off: number; readonly size: AccessSize; readonly value?: number; readonly cpu?: number } & Site
+  | Head<'mmio.write'> & { readonly dev: number; readonly off: number; readonly size: AccessSize; readonly value: number; readonly cpu?: number } & Site
   | Head<'irq.set'> & { readonly line: number; readonly level: 0 | 1 } & Site
   | Head<'msi.send'> & { readonly addr: number; readonly data: number } & Site
   | Head<'dev.locked'> & Site
@@ -34,7 +36,15 @@ export type TraceEvent =
   | Head<'exit'>
   | Head<'fault'> & { readonly message: string }
   | Head<'quiescent'>
-  | Head<'budget'>;
+  | Head<'budget'>
+  /**
+   * What the oracles must know of the system besides its events (first line, optional):
+   * register layout, the device's interrupt line(s), memory model, whether the driver is judged.
+   */
+  | Head<'meta'> & {
+    readonly mmioVersion: 1 | 2; readonly line: number; readonly lines: number; readonly lineStatus: 'shared' | 'per-line';
+    readonly lineGate: 'always' | 'feature'; readonly buffered: boolean; readonly judgeDriver: boolean; readonly source?: string;
+  };
 
 export type TraceEventType = TraceEvent['type'];
 
@@ -46,9 +56,9 @@ export class TraceFormatError extends Error {
   }
 }
 
-type Kind = 'nat' | 'int' | 'size' | 'str' | 'fence' | 'op' | 'level' | 'data';
+type Kind = 'nat' | 'int' | 'size' | 'str' | 'fence' | 'op' | 'level' | 'data' | 'bool' | 'ver' | 'lstat' | 'lgate';
 type Spec<E> = { readonly [K in Exclude<keyof E, keyof Head<string>>]-?: undefined extends E[K] ? `${Kind}?` : Kind };
-const HEAD_KEYS: readonly string[] = ['v', 'seq', 'step', 'actor', 'type'];
+const HEAD_KEYS: readonly string[] = ['v', 'seq', 'step', 't', 'actor', 'type'];
 const MEM = { addr: 'nat', size: 'size' } as const;
 
 /** Each type's own fields in output order (the common head comes first). */
@@ -58,8 +68,8 @@ const SCHEMA: { readonly [T in TraceEventType]: Spec<Extract<TraceEvent, { type:
   'mem.flush': { ...MEM, value: 'int' },
   'mem.rmw': { ...MEM, op: 'op', value: 'int', expected: 'int', old: 'int?', site: 'str' },
   fence: { fence: 'fence', site: 'str' },
-  'mmio.read': { dev: 'nat', off: 'nat', size: 'size', value: 'int?', site: 'str' },
-  'mmio.write': { dev: 'nat', off: 'nat', size: 'size', value: 'int', site: 'str' },
+  'mmio.read': { dev: 'nat', off: 'nat', size: 'size', value: 'int?', cpu: 'nat?', site: 'str' },
+  'mmio.write': { dev: 'nat', off: 'nat', size: 'size', value: 'int', cpu: 'nat?', site: 'str' },
   'irq.set': { line: 'nat', level: 'level', site: 'str' },
   'msi.send': { addr: 'nat', data: 'int', site: 'str' },
   'dev.locked': { site: 'str' },
@@ -71,7 +81,11 @@ const SCHEMA: { readonly [T in TraceEventType]: Spec<Extract<TraceEvent, { type:
   fault: { message: 'str' },
   quiescent: {},
   budget: {},
+  meta: { mmioVersion: 'ver', line: 'nat', lines: 'nat', lineStatus: 'lstat', lineGate: 'lgate', buffered: 'bool', judgeDriver: 'bool', source: 'str?' },
 };
+
+/** The field kinds of each event type, for the JSON Schema (schema.ts) — the one table both follow. */
+export const EVENT_FIELDS: { readonly [T in TraceEventType]: Readonly<Record<string, string>> } = SCHEMA;
 
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -177,6 +191,7 @@ export function parseJsonlLine(line: string, lineNo: number): TraceEvent {
   const out: Record<string, unknown> = { v: TRACE_FORMAT_VERSION };
   out['seq'] = checkField(raw, 'seq', 'nat', fail);
   out['step'] = checkField(raw, 'step', 'nat', fail);
+  if (Object.hasOwn(raw, 't')) out['t'] = checkField(raw, 't', 'nat', fail);
   out['actor'] = checkField(raw, 'actor', 'str', fail);
   out['type'] = type;
   for (const [field, kind] of Object.entries(spec)) {
@@ -202,6 +217,10 @@ function checkField(raw: Record<string, unknown>, field: string, kind: Kind, fai
     case 'fence': return x === 'full' || x === 'wmb' || x === 'rmb' ? x : bad('"full", "wmb" or "rmb"');
     case 'op': return x === 'or' || x === 'andNot' || x === 'xchg' || x === 'add' || x === 'cmpxchg' ? x : bad('a read-modify-write op');
     case 'data': return checkNoteData(x, field, fail);
+    case 'bool': return typeof x === 'boolean' ? x : bad('true or false');
+    case 'ver': return x === 1 || x === 2 ? x : bad('1 or 2 (the virtio-mmio Version register)');
+    case 'lstat': return x === 'shared' || x === 'per-line' ? x : bad('"shared" or "per-line"');
+    case 'lgate': return x === 'always' || x === 'feature' ? x : bad('"always" or "feature"');
   }
 }
 
