@@ -50,22 +50,28 @@ export class OracleStream {
     const rings = new RingView();
     const runs = (this.runs = oracles.map((o) => o.start(ctx, { rings })));
     const out = this.out;
-    // Dispatch by event kind, each oracle only what it reads: most events are memory
-    // traffic that only the ring oracles look at.
-    const readers: Partial<Record<ProtocolEvent['t'], OracleRun[]>> = {};
-    oracles.forEach((o, i) => { for (const t of o.events ?? EVENT_KINDS) (readers[t] ??= []).push(runs[i]!); });
+    const route = new EventRoutes(oracles, runs);
     this.decode = recordDecoder(ctx, (ev, at) => {
-      if (ev.t === 'quiescent' || ev.t === 'budget') {
-        for (const r of runs) r.finish(ev, at);
-        return;
+      let list: readonly OracleRun[];
+      switch (ev.t) {
+        case 'quiescent': case 'budget':
+          for (const r of runs) r.finish(ev, at);
+          return;
+        case 'fault':
+          out.push({ property: 'P-FAULT', requirements: [], at, summary: `process ${ev.proc} failed: ${ev.message}`, explanation: 'The implementation under test threw; its run ended there.' });
+          return;
+        case 'note':
+          rings.onNote(ev.name, ev.data);
+          list = route.note(ev.name);
+          break;
+        case 'mem.load': case 'mem.store': case 'mem.commit':
+          rings.observe(ev);
+          list = rings.touchesWatched(ev.addr) ? route.kind(ev.t) : route.anyMemory(ev.t);
+          break;
+        default:
+          list = route.kind(ev.t);
       }
-      if (ev.t === 'fault') {
-        out.push({ property: 'P-FAULT', requirements: [], at, summary: `process ${ev.proc} failed: ${ev.message}`, explanation: 'The implementation under test threw; its run ended there.' });
-        return;
-      }
-      rings.observe(ev);
-      const list = readers[ev.t];
-      if (list) for (let i = 0; i < list.length; i++) list[i]!.onEvent(ev, at);
+      for (let i = 0; i < list.length; i++) list[i]!.onEvent(ev, at);
     });
   }
 
@@ -104,4 +110,54 @@ export class OracleStream {
     for (const r of this.runs) out.push(...r.violations);
     return out.sort((a, b) => a.at - b.at);
   }
+}
+
+/**
+ * Which oracle runs get an event (the checker's inner loop): by kind (`Oracle.events`),
+ * notes by name (`Oracle.notes`), memory events by whether they touch a watched ring field
+ * (`Oracle.memory`). An oracle that declares nothing gets every event, as before.
+ */
+class EventRoutes {
+  private readonly byKind = new Map<ProtocolEvent['t'], OracleRun[]>();
+  /** Per memory-event kind: the readers that want memory events off the ring fields too. */
+  private readonly unfiltered = new Map<ProtocolEvent['t'], OracleRun[]>();
+  /** Per note name, built on first sight (a run has a few dozen names). */
+  private readonly byNote = new Map<string, OracleRun[]>();
+  private static readonly NONE: readonly OracleRun[] = [];
+
+  constructor(private readonly oracles: readonly Oracle[], private readonly runs: readonly OracleRun[]) {
+    oracles.forEach((o, i) => {
+      for (const t of o.events ?? EVENT_KINDS) {
+        push(this.byKind, t, runs[i]!);
+        if (o.memory === undefined && t.startsWith('mem.')) push(this.unfiltered, t, runs[i]!);
+      }
+    });
+  }
+
+  kind(t: ProtocolEvent['t']): readonly OracleRun[] {
+    return this.byKind.get(t) ?? EventRoutes.NONE;
+  }
+
+  /** Readers of a memory event that touches no watched field (usually none). */
+  anyMemory(t: ProtocolEvent['t']): readonly OracleRun[] {
+    return this.unfiltered.get(t) ?? EventRoutes.NONE;
+  }
+
+  note(name: string): readonly OracleRun[] {
+    let list = this.byNote.get(name);
+    if (list === undefined) {
+      list = [];
+      this.oracles.forEach((o, i) => {
+        if ((o.events ?? EVENT_KINDS).includes('note') && (o.notes === undefined || o.notes.includes(name))) list!.push(this.runs[i]!);
+      });
+      this.byNote.set(name, list);
+    }
+    return list;
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
 }

@@ -86,5 +86,6 @@ export const isrOracle: Oracle = {
   property: 'P-ISR',
   description: 'line level = InterruptStatus ≠ 0; status bit before line; ACK clears only the written bits',
   events: ['drv.ack', 'drv.readIsr', 'irq.set', 'note', 'step'],
+  notes: ['dev.isr'],
   start: (ctx) => new IsrRun(ctx),
 };

@@ -24,7 +24,7 @@ import { vringNeedEvent } from '../../spec/formulas.ts';
 import type { Oracle, OracleContext, OracleRun, SharedViews, Violation } from './types.ts';
 import { type ProtocolEvent, type Side, decodeRecords } from './decode.ts';
 import type { KernelRecord } from '../kernel/index.ts';
-import { type QueueRings, type RingField, RingView, trackQueues } from './ring-view.ts';
+import { QUEUE_NOTES, type QueueRings, type RingField, RingView, trackQueues } from './ring-view.ts';
 
 interface Direction {
   readonly property: 'P-IRQ-MUST' | 'P-KICK-MUST';
@@ -221,10 +221,15 @@ class NotifyRun implements OracleRun {
   }
 }
 
+/** Kicks (as notes in hand-written traces), the VRING interrupt bit, and the queues' lifetimes. */
+const NOTIFY_NOTES: readonly string[] = ['drv.kick', 'dev.isr', ...QUEUE_NOTES];
+
 export const irqMustOracle: Oracle = {
   property: 'P-IRQ-MUST',
   description: 'the device interrupts whenever used_event (EVENT_IDX) or avail.flags says it must, for what it read',
   events: ['drv.kick', 'mem.commit', 'mem.load', 'mem.store', 'note'],
+  notes: NOTIFY_NOTES,
+  memory: 'ring-fields',
   start: (ctx: OracleContext, shared: SharedViews) => new NotifyRun(USED_BUFFERS, ctx.judgeDriver, shared.rings),
 };
 
@@ -232,6 +237,8 @@ export const kickMustOracle: Oracle = {
   property: 'P-KICK-MUST',
   description: 'the driver kicks whenever avail_event (EVENT_IDX) or used.flags says it must, for what it read',
   events: ['drv.kick', 'mem.commit', 'mem.load', 'mem.store', 'note'],
+  notes: NOTIFY_NOTES,
+  memory: 'ring-fields',
   start: (ctx: OracleContext, shared: SharedViews) => new NotifyRun(AVAILABLE_BUFFERS, ctx.judgeDriver, shared.rings),
 };
 
