@@ -46,30 +46,44 @@ export function hasObligation(snapshot: AnyMachineSnapshot): boolean {
  * `stepOracle` with a memo: XState's `transition` is a pure function of (state value,
  * context, event), so its results can be cached by those — the same verdicts, at the cost
  * of a map lookup instead of ~10–20 µs per step. Contexts here are a few numbers/bigints.
+ * Each snapshot object is mapped once (WeakMap) to the transition table of its (value,
+ * context) key, so a step looks up only the short event key: no key string of the whole
+ * context is built and hashed per step.
  * @example
  * const step = memoStepper(driverStatusMachine);
  * const { snapshot, accepted } = step(s0, { type: 'drv.writeStatus', value: 1 });
  */
 export function memoStepper<M extends AnyStateMachine>(machine: M, maxEntries = 50_000) {
-  const keys = new WeakMap<object, string>();
-  const cache = new Map<string, { snapshot: SnapshotFrom<M>; accepted: boolean }>();
-  const keyOf = (s: SnapshotFrom<M>): string => {
-    let k = keys.get(s as object);
-    if (k === undefined) {
+  type Step = { snapshot: SnapshotFrom<M>; accepted: boolean };
+  let tableOfSnapshot = new WeakMap<object, Map<string, Step>>();
+  /** Transitions by snapshot key (value and context), then by event key. */
+  const tables = new Map<string, Map<string, Step>>();
+  let entries = 0;
+  const tableOf = (s: SnapshotFrom<M>): Map<string, Step> => {
+    let table = tableOfSnapshot.get(s as object);
+    if (table === undefined) {
       const snap = s as AnyMachineSnapshot;
-      k = stableKey([snap.value, snap.context]);
-      keys.set(s as object, k);
+      const key = stableKey([snap.value, snap.context]);
+      table = tables.get(key);
+      if (table === undefined) tables.set(key, (table = new Map()));
+      tableOfSnapshot.set(s as object, table);
     }
-    return k;
+    return table;
   };
-  return (snapshot: SnapshotFrom<M>, event: EventFromLogic<M>): { snapshot: SnapshotFrom<M>; accepted: boolean } => {
-    const key = `${keyOf(snapshot)}\u0000${eventKey(event as Record<string, unknown>)}`;
-    let hit = cache.get(key);
+  return (snapshot: SnapshotFrom<M>, event: EventFromLogic<M>): Step => {
+    const table = tableOf(snapshot);
+    const ek = eventKey(event as Record<string, unknown>);
+    let hit = table.get(ek);
     if (!hit) {
       hit = stepOracle(machine, snapshot, event);
-      if (cache.size >= maxEntries) cache.clear();
-      cache.set(key, hit);
-      keys.set(hit.snapshot as object, keyOf(hit.snapshot));
+      if (entries >= maxEntries) {
+        // Bounded memory: start over (the tables of snapshots still in use are rebuilt on demand).
+        tables.clear();
+        tableOfSnapshot = new WeakMap();
+        entries = 0;
+      }
+      tableOf(snapshot).set(ek, hit);
+      entries++;
     }
     return hit;
   };
