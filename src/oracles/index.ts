@@ -53,21 +53,21 @@ export class OracleStream {
     const route = new EventRoutes(oracles, runs);
     this.decode = recordDecoder(ctx, (ev, at) => {
       let list: readonly OracleRun[];
-      switch (ev.t) {
+      switch (ev.t) { // the frequent kinds first
+        case 'mem.commit': case 'mem.load': case 'mem.store':
+          rings.observe(ev);
+          list = rings.touchesWatched(ev.addr) ? route.kind(ev.t) : route.anyMemory(ev.t);
+          break;
+        case 'note':
+          rings.onNote(ev.name, ev.data);
+          list = route.note(ev.name);
+          break;
         case 'quiescent': case 'budget':
           for (const r of runs) r.finish(ev, at);
           return;
         case 'fault':
           out.push({ property: 'P-FAULT', requirements: [], at, summary: `process ${ev.proc} failed: ${ev.message}`, explanation: 'The implementation under test threw; its run ended there.' });
           return;
-        case 'note':
-          rings.onNote(ev.name, ev.data);
-          list = route.note(ev.name);
-          break;
-        case 'mem.load': case 'mem.store': case 'mem.commit':
-          rings.observe(ev);
-          list = rings.touchesWatched(ev.addr) ? route.kind(ev.t) : route.anyMemory(ev.t);
-          break;
         default:
           list = route.kind(ev.t);
       }
