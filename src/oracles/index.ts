@@ -50,9 +50,9 @@ export class OracleStream {
     const rings = new RingView();
     const runs = (this.runs = oracles.map((o) => o.start(ctx, { rings })));
     const out = this.out;
-    const route = new EventRoutes(oracles, runs);
+    const route = EventRoutes.of(oracles);
     this.decode = recordDecoder(ctx, (ev, at) => {
-      let list: readonly OracleRun[];
+      let list: readonly number[];
       switch (ev.t) { // the frequent kinds first
         case 'mem.commit': case 'mem.load': case 'mem.store':
           rings.observe(ev);
@@ -71,7 +71,7 @@ export class OracleStream {
         default:
           list = route.kind(ev.t);
       }
-      for (let i = 0; i < list.length; i++) list[i]!.onEvent(ev, at);
+      for (let i = 0; i < list.length; i++) runs[list[i]!]!.onEvent(ev, at);
     });
   }
 
@@ -113,42 +113,51 @@ export class OracleStream {
 }
 
 /**
- * Which oracle runs get an event (the checker's inner loop): by kind (`Oracle.events`),
- * notes by name (`Oracle.notes`), memory events by whether they touch a watched ring field
- * (`Oracle.memory`). An oracle that declares nothing gets every event, as before.
+ * Which oracles get an event (the checker's inner loop), as indices into the oracle list: by
+ * kind (`Oracle.events`), notes by name (`Oracle.notes`), memory events by whether they touch
+ * a watched ring field (`Oracle.memory`). An oracle that declares nothing gets every event,
+ * as before. Built once per oracle list and shared by its streams (a run is short: building
+ * the note table per run cost more than it saved).
  */
 class EventRoutes {
-  private readonly byKind = new Map<ProtocolEvent['t'], OracleRun[]>();
+  private readonly byKind = new Map<ProtocolEvent['t'], number[]>();
   /** Per memory-event kind: the readers that want memory events off the ring fields too. */
-  private readonly unfiltered = new Map<ProtocolEvent['t'], OracleRun[]>();
-  /** Per note name, built on first sight (a run has a few dozen names). */
-  private readonly byNote = new Map<string, OracleRun[]>();
-  private static readonly NONE: readonly OracleRun[] = [];
+  private readonly unfiltered = new Map<ProtocolEvent['t'], number[]>();
+  /** Per note name, filled on first sight (runs share a few dozen names). */
+  private readonly byNote = new Map<string, number[]>();
+  private static readonly NONE: readonly number[] = [];
+  private static readonly cache = new WeakMap<readonly Oracle[], EventRoutes>();
 
-  constructor(private readonly oracles: readonly Oracle[], private readonly runs: readonly OracleRun[]) {
+  static of(oracles: readonly Oracle[]): EventRoutes {
+    let r = EventRoutes.cache.get(oracles);
+    if (r === undefined) EventRoutes.cache.set(oracles, (r = new EventRoutes(oracles)));
+    return r;
+  }
+
+  private constructor(private readonly oracles: readonly Oracle[]) {
     oracles.forEach((o, i) => {
       for (const t of o.events ?? EVENT_KINDS) {
-        push(this.byKind, t, runs[i]!);
-        if (o.memory === undefined && t.startsWith('mem.')) push(this.unfiltered, t, runs[i]!);
+        push(this.byKind, t, i);
+        if (o.memory === undefined && t.startsWith('mem.')) push(this.unfiltered, t, i);
       }
     });
   }
 
-  kind(t: ProtocolEvent['t']): readonly OracleRun[] {
+  kind(t: ProtocolEvent['t']): readonly number[] {
     return this.byKind.get(t) ?? EventRoutes.NONE;
   }
 
   /** Readers of a memory event that touches no watched field (usually none). */
-  anyMemory(t: ProtocolEvent['t']): readonly OracleRun[] {
+  anyMemory(t: ProtocolEvent['t']): readonly number[] {
     return this.unfiltered.get(t) ?? EventRoutes.NONE;
   }
 
-  note(name: string): readonly OracleRun[] {
+  note(name: string): readonly number[] {
     let list = this.byNote.get(name);
     if (list === undefined) {
       list = [];
       this.oracles.forEach((o, i) => {
-        if ((o.events ?? EVENT_KINDS).includes('note') && (o.notes === undefined || o.notes.includes(name))) list!.push(this.runs[i]!);
+        if ((o.events ?? EVENT_KINDS).includes('note') && (o.notes === undefined || o.notes.includes(name))) list!.push(i);
       });
       this.byNote.set(name, list);
     }

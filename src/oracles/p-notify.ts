@@ -85,6 +85,15 @@ class QueueState {
   readonly undecided: Publication[] = [];
 }
 
+/**
+ * The first publication of `idx` not yet visible. A loop, not `find` with an arrow: a closure
+ * over the event would make V8 allocate a context on every `onEvent` call, whatever the branch.
+ */
+function firstUnseen(undecided: readonly Publication[], idx: number): Publication | undefined {
+  for (const u of undecided) if (u.idx === idx && u.field === undefined) return u;
+  return undefined;
+}
+
 class NotifyRun implements OracleRun {
   readonly violations: Violation[] = [];
   private readonly state = new Map<number, QueueState>();
@@ -161,7 +170,7 @@ class NotifyRun implements OracleRun {
         const rings = this.rings.queues.get(f.q);
         if (!st || !rings) return;
         // The moment the publication became visible: what the other side's field said then.
-        const p = st.undecided.find((u) => u.idx === ev.value && u.field === undefined);
+        const p = firstUnseen(st.undecided, ev.value);
         if (p) p.field = this.rings.value(rings, this.rings.eventIdx ? this.dir.eventField : this.dir.flagField);
         return;
       }
