@@ -200,7 +200,7 @@ export class World {
       case 'store':
         if (this.tso) {
           if (p.buffer.length >= this.depth) this.flush(p); // a full buffer drains its oldest entry first
-          p.buffer.push(e.addr, e.size, e.value);
+          p.buffer.push(e);
         } else memory.write(e.addr, e.size, e.value);
         break;
       case 'rmw': {
