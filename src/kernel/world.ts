@@ -2,7 +2,7 @@
 // effects, records each one, and asks its choice source who runs next. Nothing else is
 // nondeterministic, so the recorded path replays a run exactly.
 
-import { type AccessSize, type Process, type RecordedEffect, rmwNewValue } from './effects.ts';
+import { type AccessSize, type MmioReadEffect, type MmioWriteEffect, type Process, type RecordedEffect, type WaitEffect, rmwNewValue } from './effects.ts';
 import { type ChoiceSource, ChoiceKind, choiceCode } from './choice.ts';
 import { type Memory, type MemoryModelName, StoreBuffer } from './memory-model.ts';
 import type { KernelRecord, RunOutcome } from './records.ts';
@@ -50,6 +50,11 @@ export interface WorldOptions {
 interface Frame {
   readonly gen: Process;
   pending: RecordedEffect | undefined;
+  /**
+   * `pending.kind`, kept beside it: effects come in a dozen shapes, so reading `kind` off
+   * them is a megamorphic load, and the step loop asks it of every process at every step.
+   */
+  pendingKind: RecordedEffect['kind'] | undefined;
   /** 'interrupt': resumes the parent's pending effect; 'call': resumes the parent with `callResult`. */
   readonly mode: 'root' | 'interrupt' | 'call';
   readonly line: number;
@@ -110,7 +115,7 @@ export class World {
   spawn(name: string, body: Process, opts: SpawnOptions = {}): number {
     const p = new ProcessState(this.procs.length, name, opts.interrupts);
     this.procs.push(p);
-    p.frames.push({ gen: body, pending: undefined, mode: 'root', line: -1, callResult: 0, context: 0, history: 0 });
+    p.frames.push({ gen: body, pending: undefined, pendingKind: undefined, mode: 'root', line: -1, callResult: 0, context: 0, history: 0 });
     this.current = p.index;
     try {
       this.advance(p, 0);
@@ -136,10 +141,10 @@ export class World {
       for (let i = 0; i < procs.length; i++) {
         const p = procs[i]!;
         if (!p.done) {
-          const e = p.frames[p.frames.length - 1]!.pending!;
-          const k = e.kind;
-          if (k === 'wait' ? e.until() : k === 'mmioRead' || k === 'mmioWrite' ? bus.accessible(i, e.dev) : true) {
-            codes[n++] = (p.frames[p.frames.length - 1]!.context << 12) | i;
+          const top = p.frames[p.frames.length - 1]!;
+          const k = top.pendingKind;
+          if (k === 'wait' ? (top.pending as WaitEffect).until() : k === 'mmioRead' || k === 'mmioWrite' ? bus.accessible(i, (top.pending as MmioReadEffect | MmioWriteEffect).dev) : true) {
+            codes[n++] = (top.context << 12) | i;
           }
         }
         if (p.buffer.length > 0) codes[n++] = choiceCode(ChoiceKind.Flush, i);
@@ -184,7 +189,7 @@ export class World {
   private interrupt(p: ProcessState): void {
     const { handler, line } = p.interrupts!.take();
     this.record({ kind: 'irqEnter', step: this.step, proc: p.index, line });
-    p.frames.push({ gen: handler, pending: undefined, mode: 'interrupt', line, callResult: 0, context: (++p.contexts) & 0x7ffff, history: 0 });
+    p.frames.push({ gen: handler, pending: undefined, pendingKind: undefined, mode: 'interrupt', line, callResult: 0, context: (++p.contexts) & 0x7ffff, history: 0 });
     this.advance(p, 0);
   }
 
@@ -225,7 +230,7 @@ export class World {
         this.drain(p);
         this.record({ kind: 'effect', step: this.step, proc: p.index, effect: e, result: undefined });
         const call = this.options.bus.mmioWrite(p.index, e.dev, e.off, e.size, e.value);
-        if (call) p.frames.push({ gen: call, pending: undefined, mode: 'call', line: -1, callResult: 0, context: (++p.contexts) & 0x7ffff, history: 0 });
+        if (call) p.frames.push({ gen: call, pending: undefined, pendingKind: undefined, mode: 'call', line: -1, callResult: 0, context: (++p.contexts) & 0x7ffff, history: 0 });
         this.advance(p, 0);
         return;
       case 'setIrq':
@@ -269,12 +274,13 @@ export class World {
       const r = frame.gen.next(v);
       if (!r.done) {
         const e = r.value;
-        if (e.kind === 'note') {
+        const kind = e.kind;
+        if (kind === 'note') {
           this.record({ kind: 'effect', step: this.step, proc: p.index, effect: e, result: undefined });
           v = 0;
           continue;
         }
-        if (e.kind === 'checkpoint') {
+        if (kind === 'checkpoint') {
           // The site counts: two checkpoints with equal live values can lead on to different code.
           let h = 0x2f1c;
           for (let c = 0; c < e.site.length; c++) h = Math.imul(h ^ e.site.charCodeAt(c), 0x01000193);
@@ -284,6 +290,7 @@ export class World {
           continue;
         }
         frame.pending = e;
+        frame.pendingKind = kind;
         return;
       }
       p.frames.pop();
