@@ -2,7 +2,10 @@
 // effects, records each one, and asks its choice source who runs next. Nothing else is
 // nondeterministic, so the recorded path replays a run exactly.
 
-import { type AccessSize, type MmioReadEffect, type MmioWriteEffect, type Process, type RecordedEffect, type WaitEffect, rmwNewValue } from './effects.ts';
+import {
+  type AccessSize, type FenceEffect, type LoadEffect, type LockedEffect, type MmioReadEffect, type MmioWriteEffect, type Process,
+  type RecordedEffect, type RmwEffect, type SendMsiEffect, type SetIrqEffect, type StoreEffect, type WaitEffect, rmwNewValue,
+} from './effects.ts';
 import { type ChoiceSource, ChoiceKind, choiceCode } from './choice.ts';
 import { type Memory, type MemoryModelName, StoreBuffer } from './memory-model.ts';
 import type { KernelRecord, RunOutcome } from './records.ts';
@@ -195,60 +198,76 @@ export class World {
 
   /** Perform the pending effect of `p`'s top frame, then fetch its next effect. */
   private execute(p: ProcessState): void {
-    const e = p.top.pending!;
+    const top = p.top;
+    const kind = top.pendingKind!;
+    // Dispatch on the kind kept in the frame, not `pending.kind` (a megamorphic load: see
+    // `Frame.pendingKind`); each case views the effect as the type its kind says.
+    const pending = top.pending!;
     const memory = this.options.memory;
     let result = 0;
-    switch (e.kind) {
-      case 'load':
+    switch (kind) {
+      case 'load': {
+        const e = pending as LoadEffect;
         result = this.tso ? p.buffer.forward(memory, e.addr, e.size) : memory.read(e.addr, e.size);
         break;
-      case 'store':
+      }
+      case 'store': {
+        const e = pending as StoreEffect;
         if (this.tso) {
           if (p.buffer.length >= this.depth) this.flush(p); // a full buffer drains its oldest entry first
           p.buffer.push(e);
         } else memory.write(e.addr, e.size, e.value);
         break;
+      }
       case 'rmw': {
+        const e = pending as RmwEffect;
         this.drain(p); // a locked instruction drains the store buffer (x86)
         result = memory.read(e.addr, e.size);
         memory.write(e.addr, e.size, rmwNewValue(e, result));
         break;
       }
       case 'fence':
-        if (this.tso && e.fence === 'full') this.drain(p);
+        if (this.tso && (pending as FenceEffect).fence === 'full') this.drain(p);
         break;
       case 'mmioRead': {
+        const e = pending as MmioReadEffect;
         this.drain(p); // a trapped access is serialising
-        const rec = { kind: 'effect' as const, step: this.step, proc: p.index, effect: e, result: undefined as number | undefined };
+        const rec = { kind: 'effect' as const, step: this.step, proc: p.index, effect: pending, result: undefined as number | undefined };
         this.record(rec);
         result = this.options.bus.mmioRead(p.index, e.dev, e.off, e.size);
         rec.result = result;
         this.advance(p, result);
         return;
       }
-      case 'mmioWrite':
+      case 'mmioWrite': {
+        const e = pending as MmioWriteEffect;
         this.drain(p);
-        this.record({ kind: 'effect', step: this.step, proc: p.index, effect: e, result: undefined });
+        this.record({ kind: 'effect', step: this.step, proc: p.index, effect: pending, result: undefined });
         const call = this.options.bus.mmioWrite(p.index, e.dev, e.off, e.size, e.value);
         if (call) p.frames.push({ gen: call, pending: undefined, pendingKind: undefined, mode: 'call', line: -1, callResult: 0, context: (++p.contexts) & 0x7ffff, history: 0 });
         this.advance(p, 0);
         return;
-      case 'setIrq':
+      }
+      case 'setIrq': {
+        const e = pending as SetIrqEffect;
         this.drain(p); // injecting an interrupt takes locks on the host: serialising
-        this.record({ kind: 'effect', step: this.step, proc: p.index, effect: e, result: undefined });
+        this.record({ kind: 'effect', step: this.step, proc: p.index, effect: pending, result: undefined });
         this.options.bus.setIrq(p.index, e.line, e.level);
         this.advance(p, 0);
         return;
-      case 'sendMsi':
+      }
+      case 'sendMsi': {
+        const e = pending as SendMsiEffect;
         this.drain(p);
-        this.record({ kind: 'effect', step: this.step, proc: p.index, effect: e, result: undefined });
+        this.record({ kind: 'effect', step: this.step, proc: p.index, effect: pending, result: undefined });
         this.options.bus.sendMsi(p.index, e.addr, e.data);
         this.advance(p, 0);
         return;
+      }
       case 'locked':
         this.drain(p); // taking the device lock is a locked instruction: serialising
-        this.record({ kind: 'effect', step: this.step, proc: p.index, effect: e, result: undefined });
-        e.run();
+        this.record({ kind: 'effect', step: this.step, proc: p.index, effect: pending, result: undefined });
+        (pending as LockedEffect).run();
         this.advance(p, 0);
         return;
       case 'wait':
@@ -256,9 +275,9 @@ export class World {
       case 'note':
         throw new KernelBug('a note is never pending');
       default:
-        return assertNever(e);
+        return assertNever(kind);
     }
-    this.record({ kind: 'effect', step: this.step, proc: p.index, effect: e, result: e.kind === 'load' || e.kind === 'rmw' ? result : undefined });
+    this.record({ kind: 'effect', step: this.step, proc: p.index, effect: pending, result: kind === 'load' || kind === 'rmw' ? result : undefined });
     this.advance(p, result);
   }
 
