@@ -51,6 +51,10 @@ export class OracleStream {
     const runs = (this.runs = oracles.map((o) => o.start(ctx, { rings })));
     const out = this.out;
     const route = EventRoutes.of(oracles);
+    // Each run's onEvent, looked up once: the runs are of nine classes, so `runs[k].onEvent`
+    // in the loop below would be a megamorphic lookup per event and oracle (a run that swapped
+    // its onEvent after start would not be heard; none does).
+    const handlers = runs.map((r) => r.onEvent);
     this.decode = recordDecoder(ctx, (ev, at) => {
       let list: readonly number[];
       switch (ev.t) { // the frequent kinds first
@@ -71,7 +75,7 @@ export class OracleStream {
         default:
           list = route.kind(ev.t);
       }
-      for (let i = 0; i < list.length; i++) runs[list[i]!]!.onEvent(ev, at);
+      for (let i = 0; i < list.length; i++) { const k = list[i]!; handlers[k]!.call(runs[k], ev, at); }
     });
   }
 
