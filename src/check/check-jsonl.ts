@@ -1,11 +1,7 @@
 // `check --format jsonl`: a trace in our own format (the simulator's `--trace`, or any
 // implementation's), streamed line by line. Every oracle runs: the format carries all they read.
 
-import { ORACLES as ALL_ORACLES, type OracleContext } from '../oracles/index.ts';
-import { queueReadyOracle } from '../oracles/p-queue-ready.ts';
-
-/** Every oracle, and the queue-readiness check (MMIO-DEV-6) this branch adds beside them. */
-const ORACLES = [...ALL_ORACLES, queueReadyOracle];
+import { ORACLES, type OracleContext } from '../oracles/index.ts';
 import { ONE_LINE } from '../transport/mmio/irq-lines.ts';
 import { parseJsonlLine, TraceFormatError, type TraceEvent } from '../trace/jsonl.ts';
 import { readLines } from '../trace/lines.ts';

@@ -70,12 +70,13 @@ export function simulationTarget(config: SimConfig): ExhaustiveTarget {
  */
 export function notifyLitmusTarget(config: NotifyLitmusConfig): ExhaustiveTarget {
   const ctx = { mmioVersion: 2 as const, line: 0, interruptLines: litmusLineProfile(config), buffered: config.memoryModel === 'tso', judgeDriver: true };
+  const oracles = [quiesceOracle]; // one list for every check: the checker builds its event routes once per list
   return {
     build: (source, record = true) => {
       const l = new NotifyLitmus(config, source, record);
       return { world: l.world, roots: [l] };
     },
-    check: (records) => checkRecords(records, ctx, [quiesceOracle]),
+    check: (records) => checkRecords(records, ctx, oracles),
     midRun: false,
   };
 }

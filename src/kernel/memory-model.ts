@@ -25,8 +25,9 @@ export class StoreBuffer {
     return this.entries.length;
   }
 
-  push(addr: number, size: AccessSize, value: number): void {
-    this.entries.push({ addr, size, value });
+  /** Buffer a store (the store effect itself serves as the entry: it is immutable data). */
+  push(store: BufferedStore): void {
+    this.entries.push(store);
   }
 
   /** Oldest entry leaves the buffer (the caller writes it to memory). */

@@ -2,7 +2,10 @@
 // effects, records each one, and asks its choice source who runs next. Nothing else is
 // nondeterministic, so the recorded path replays a run exactly.
 
-import { type AccessSize, type Process, type RecordedEffect, rmwNewValue } from './effects.ts';
+import {
+  type AccessSize, type FenceEffect, type LoadEffect, type LockedEffect, type MmioReadEffect, type MmioWriteEffect, type Process,
+  type RecordedEffect, type RmwEffect, type SendMsiEffect, type SetIrqEffect, type StoreEffect, type WaitEffect, rmwNewValue,
+} from './effects.ts';
 import { type ChoiceSource, ChoiceKind, choiceCode } from './choice.ts';
 import { type Memory, type MemoryModelName, StoreBuffer } from './memory-model.ts';
 import type { KernelRecord, RunOutcome } from './records.ts';
@@ -50,6 +53,11 @@ export interface WorldOptions {
 interface Frame {
   readonly gen: Process;
   pending: RecordedEffect | undefined;
+  /**
+   * `pending.kind`, kept beside it: effects come in a dozen shapes, so reading `kind` off
+   * them is a megamorphic load, and the step loop asks it of every process at every step.
+   */
+  pendingKind: RecordedEffect['kind'] | undefined;
   /** 'interrupt': resumes the parent's pending effect; 'call': resumes the parent with `callResult`. */
   readonly mode: 'root' | 'interrupt' | 'call';
   readonly line: number;
@@ -92,20 +100,25 @@ export class World {
   private codes = new Int32Array(0);
   private readonly tso: boolean;
   private readonly depth: number;
-  private readonly record: (r: KernelRecord) => void;
+  private readonly onRecord: ((r: KernelRecord) => void) | undefined;
 
   constructor(readonly options: WorldOptions) {
     this.tso = options.memoryModel === 'tso';
     this.depth = options.storeBufferDepth ?? Infinity;
-    const trace = this.trace;
-    this.record = options.onRecord ?? trace.push.bind(trace);
+    this.onRecord = options.onRecord;
+  }
+
+  /** Every record goes here: to `onRecord`, else into `trace` (a direct push, which the JIT inlines; a bound push it does not). */
+  private record(r: KernelRecord): void {
+    if (this.onRecord !== undefined) this.onRecord(r);
+    else this.trace.push(r);
   }
 
   /** Add a process; its first effect is fetched at once (effects are known before they run). */
   spawn(name: string, body: Process, opts: SpawnOptions = {}): number {
     const p = new ProcessState(this.procs.length, name, opts.interrupts);
     this.procs.push(p);
-    p.frames.push({ gen: body, pending: undefined, mode: 'root', line: -1, callResult: 0, context: 0, history: 0 });
+    p.frames.push({ gen: body, pending: undefined, pendingKind: undefined, mode: 'root', line: -1, callResult: 0, context: 0, history: 0 });
     this.current = p.index;
     try {
       this.advance(p, 0);
@@ -131,10 +144,10 @@ export class World {
       for (let i = 0; i < procs.length; i++) {
         const p = procs[i]!;
         if (!p.done) {
-          const e = p.frames[p.frames.length - 1]!.pending!;
-          const k = e.kind;
-          if (k === 'wait' ? e.until() : k === 'mmioRead' || k === 'mmioWrite' ? bus.accessible(i, e.dev) : true) {
-            codes[n++] = (p.frames[p.frames.length - 1]!.context << 12) | i;
+          const top = p.frames[p.frames.length - 1]!;
+          const k = top.pendingKind;
+          if (k === 'wait' ? (top.pending as WaitEffect).until() : k === 'mmioRead' || k === 'mmioWrite' ? bus.accessible(i, (top.pending as MmioReadEffect | MmioWriteEffect).dev) : true) {
+            codes[n++] = (top.context << 12) | i;
           }
         }
         if (p.buffer.length > 0) codes[n++] = choiceCode(ChoiceKind.Flush, i);
@@ -179,66 +192,82 @@ export class World {
   private interrupt(p: ProcessState): void {
     const { handler, line } = p.interrupts!.take();
     this.record({ kind: 'irqEnter', step: this.step, proc: p.index, line });
-    p.frames.push({ gen: handler, pending: undefined, mode: 'interrupt', line, callResult: 0, context: (++p.contexts) & 0x7ffff, history: 0 });
+    p.frames.push({ gen: handler, pending: undefined, pendingKind: undefined, mode: 'interrupt', line, callResult: 0, context: (++p.contexts) & 0x7ffff, history: 0 });
     this.advance(p, 0);
   }
 
   /** Perform the pending effect of `p`'s top frame, then fetch its next effect. */
   private execute(p: ProcessState): void {
-    const e = p.top.pending!;
+    const top = p.top;
+    const kind = top.pendingKind!;
+    // Dispatch on the kind kept in the frame, not `pending.kind` (a megamorphic load: see
+    // `Frame.pendingKind`); each case views the effect as the type its kind says.
+    const pending = top.pending!;
     const memory = this.options.memory;
     let result = 0;
-    switch (e.kind) {
-      case 'load':
+    switch (kind) {
+      case 'load': {
+        const e = pending as LoadEffect;
         result = this.tso ? p.buffer.forward(memory, e.addr, e.size) : memory.read(e.addr, e.size);
         break;
-      case 'store':
+      }
+      case 'store': {
+        const e = pending as StoreEffect;
         if (this.tso) {
           if (p.buffer.length >= this.depth) this.flush(p); // a full buffer drains its oldest entry first
-          p.buffer.push(e.addr, e.size, e.value);
+          p.buffer.push(e);
         } else memory.write(e.addr, e.size, e.value);
         break;
+      }
       case 'rmw': {
+        const e = pending as RmwEffect;
         this.drain(p); // a locked instruction drains the store buffer (x86)
         result = memory.read(e.addr, e.size);
         memory.write(e.addr, e.size, rmwNewValue(e, result));
         break;
       }
       case 'fence':
-        if (this.tso && e.fence === 'full') this.drain(p);
+        if (this.tso && (pending as FenceEffect).fence === 'full') this.drain(p);
         break;
       case 'mmioRead': {
+        const e = pending as MmioReadEffect;
         this.drain(p); // a trapped access is serialising
-        const rec = { kind: 'effect' as const, step: this.step, proc: p.index, effect: e, result: undefined as number | undefined };
+        const rec = { kind: 'effect' as const, step: this.step, proc: p.index, effect: pending, result: undefined as number | undefined };
         this.record(rec);
         result = this.options.bus.mmioRead(p.index, e.dev, e.off, e.size);
         rec.result = result;
         this.advance(p, result);
         return;
       }
-      case 'mmioWrite':
+      case 'mmioWrite': {
+        const e = pending as MmioWriteEffect;
         this.drain(p);
-        this.record({ kind: 'effect', step: this.step, proc: p.index, effect: e, result: undefined });
+        this.record({ kind: 'effect', step: this.step, proc: p.index, effect: pending, result: undefined });
         const call = this.options.bus.mmioWrite(p.index, e.dev, e.off, e.size, e.value);
-        if (call) p.frames.push({ gen: call, pending: undefined, mode: 'call', line: -1, callResult: 0, context: (++p.contexts) & 0x7ffff, history: 0 });
+        if (call) p.frames.push({ gen: call, pending: undefined, pendingKind: undefined, mode: 'call', line: -1, callResult: 0, context: (++p.contexts) & 0x7ffff, history: 0 });
         this.advance(p, 0);
         return;
-      case 'setIrq':
+      }
+      case 'setIrq': {
+        const e = pending as SetIrqEffect;
         this.drain(p); // injecting an interrupt takes locks on the host: serialising
-        this.record({ kind: 'effect', step: this.step, proc: p.index, effect: e, result: undefined });
+        this.record({ kind: 'effect', step: this.step, proc: p.index, effect: pending, result: undefined });
         this.options.bus.setIrq(p.index, e.line, e.level);
         this.advance(p, 0);
         return;
-      case 'sendMsi':
+      }
+      case 'sendMsi': {
+        const e = pending as SendMsiEffect;
         this.drain(p);
-        this.record({ kind: 'effect', step: this.step, proc: p.index, effect: e, result: undefined });
+        this.record({ kind: 'effect', step: this.step, proc: p.index, effect: pending, result: undefined });
         this.options.bus.sendMsi(p.index, e.addr, e.data);
         this.advance(p, 0);
         return;
+      }
       case 'locked':
         this.drain(p); // taking the device lock is a locked instruction: serialising
-        this.record({ kind: 'effect', step: this.step, proc: p.index, effect: e, result: undefined });
-        e.run();
+        this.record({ kind: 'effect', step: this.step, proc: p.index, effect: pending, result: undefined });
+        (pending as LockedEffect).run();
         this.advance(p, 0);
         return;
       case 'wait':
@@ -246,9 +275,9 @@ export class World {
       case 'note':
         throw new KernelBug('a note is never pending');
       default:
-        return assertNever(e);
+        return assertNever(kind);
     }
-    this.record({ kind: 'effect', step: this.step, proc: p.index, effect: e, result: e.kind === 'load' || e.kind === 'rmw' ? result : undefined });
+    this.record({ kind: 'effect', step: this.step, proc: p.index, effect: pending, result: kind === 'load' || kind === 'rmw' ? result : undefined });
     this.advance(p, result);
   }
 
@@ -264,12 +293,13 @@ export class World {
       const r = frame.gen.next(v);
       if (!r.done) {
         const e = r.value;
-        if (e.kind === 'note') {
+        const kind = e.kind;
+        if (kind === 'note') {
           this.record({ kind: 'effect', step: this.step, proc: p.index, effect: e, result: undefined });
           v = 0;
           continue;
         }
-        if (e.kind === 'checkpoint') {
+        if (kind === 'checkpoint') {
           // The site counts: two checkpoints with equal live values can lead on to different code.
           let h = 0x2f1c;
           for (let c = 0; c < e.site.length; c++) h = Math.imul(h ^ e.site.charCodeAt(c), 0x01000193);
@@ -279,6 +309,7 @@ export class World {
           continue;
         }
         frame.pending = e;
+        frame.pendingKind = kind;
         return;
       }
       p.frames.pop();

@@ -106,14 +106,18 @@ export function recordDecoder(
     for (let k = 0; k < records.length; k++) {
       const r = records[k]!;
       const i = base + k;
-      if (r.step !== step) {
+      // Records come in six shapes, so `r.kind` is a megamorphic load: read it once, and
+      // `step` where the shape is known (each of these three loads sees at most four shapes).
+      const kind = r.kind;
+      const rStep = kind === 'effect' ? r.step : kind === 'flush' ? r.step : r.step;
+      if (rStep !== step) {
         // Only after steps that did more than memory traffic: nothing a step-boundary
         // invariant reads (lines, InterruptStatus, registers) changes in the others.
         if (step >= 0 && control) { stepEv.step = step; emit(stepEv, i); }
-        step = r.step;
+        step = rStep;
         control = false;
       }
-      switch (r.kind) {
+      switch (kind) {
         case 'effect': {
           const e = r.effect;
           if (e.kind !== 'load' && e.kind !== 'store' && e.kind !== 'fence') control = true;

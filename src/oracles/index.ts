@@ -14,12 +14,13 @@ import { wrapOracle } from './p-wrap.ts';
 import { cfgOracle } from './p-cfg.ts';
 import { routeLinesOracle } from './p-route-lines.ts';
 import { mqOracle } from './p-mq.ts';
+import { queueReadyOracle } from './p-queue-ready.ts';
 import { routeMsiOracle } from './p-route-msi.ts';
 
 export type { Oracle, OracleContext, Violation, OracleProperty } from './types.ts';
 export { decodeRecords, type ProtocolEvent } from './decode.ts';
 
-export const ORACLES: readonly Oracle[] = [statusOracle, featureOracle, suppressionModeOracle, isrOracle, irqMustOracle, kickMustOracle, wrapOracle, cfgOracle, mqOracle, routeLinesOracle, routeMsiOracle, quiesceOracle];
+export const ORACLES: readonly Oracle[] = [statusOracle, queueReadyOracle, featureOracle, suppressionModeOracle, isrOracle, irqMustOracle, kickMustOracle, wrapOracle, cfgOracle, mqOracle, routeLinesOracle, routeMsiOracle, quiesceOracle];
 export { measureNotifications, type NotificationCounts, type NotificationReport } from './p-notify.ts';
 
 /** Every violation the oracles find in `records`, ordered by where it happened. */
@@ -53,22 +54,32 @@ export class OracleStream {
     const rings = new RingView();
     const runs = (this.runs = oracles.map((o) => o.start(ctx, { rings })));
     const out = this.out;
-    // Dispatch by event kind, each oracle only what it reads: most events are memory
-    // traffic that only the ring oracles look at.
-    const readers: Partial<Record<ProtocolEvent['t'], OracleRun[]>> = {};
-    oracles.forEach((o, i) => { for (const t of o.events ?? EVENT_KINDS) (readers[t] ??= []).push(runs[i]!); });
+    const route = EventRoutes.of(oracles);
+    // Each run's onEvent, looked up once: the runs are of nine classes, so `runs[k].onEvent`
+    // in the loop below would be a megamorphic lookup per event and oracle (a run that swapped
+    // its onEvent after start would not be heard; none does).
+    const handlers = runs.map((r) => r.onEvent);
     this.decode = recordDecoder(ctx, (ev, at) => {
-      if (ev.t === 'quiescent' || ev.t === 'budget') {
-        for (const r of runs) r.finish(ev, at);
-        return;
+      let list: readonly number[];
+      switch (ev.t) { // the frequent kinds first
+        case 'mem.commit': case 'mem.load': case 'mem.store':
+          rings.observe(ev);
+          list = rings.touchesWatched(ev.addr) ? route.kind(ev.t) : route.anyMemory(ev.t);
+          break;
+        case 'note':
+          rings.onNote(ev.name, ev.data);
+          list = route.note(ev.name);
+          break;
+        case 'quiescent': case 'budget':
+          for (const r of runs) r.finish(ev, at);
+          return;
+        case 'fault':
+          out.push({ property: 'P-FAULT', requirements: [], at, summary: `process ${ev.proc} failed: ${ev.message}`, explanation: 'The implementation under test threw; its run ended there.' });
+          return;
+        default:
+          list = route.kind(ev.t);
       }
-      if (ev.t === 'fault') {
-        out.push({ property: 'P-FAULT', requirements: [], at, summary: `process ${ev.proc} failed: ${ev.message}`, explanation: 'The implementation under test threw; its run ended there.' });
-        return;
-      }
-      rings.observe(ev);
-      const list = readers[ev.t];
-      if (list) for (let i = 0; i < list.length; i++) list[i]!.onEvent(ev, at);
+      for (let i = 0; i < list.length; i++) { const k = list[i]!; handlers[k]!.call(runs[k], ev, at); }
     });
   }
 
@@ -107,4 +118,63 @@ export class OracleStream {
     for (const r of this.runs) out.push(...r.violations);
     return out.sort((a, b) => a.at - b.at);
   }
+}
+
+/**
+ * Which oracles get an event (the checker's inner loop), as indices into the oracle list: by
+ * kind (`Oracle.events`), notes by name (`Oracle.notes`), memory events by whether they touch
+ * a watched ring field (`Oracle.memory`). An oracle that declares nothing gets every event,
+ * as before. Built once per oracle list and shared by its streams (a run is short: building
+ * the note table per run cost more than it saved).
+ */
+class EventRoutes {
+  private readonly byKind = new Map<ProtocolEvent['t'], number[]>();
+  /** Per memory-event kind: the readers that want memory events off the ring fields too. */
+  private readonly unfiltered = new Map<ProtocolEvent['t'], number[]>();
+  /** Per note name, filled on first sight (runs share a few dozen names). */
+  private readonly byNote = new Map<string, number[]>();
+  private static readonly NONE: readonly number[] = [];
+  private static readonly cache = new WeakMap<readonly Oracle[], EventRoutes>();
+
+  static of(oracles: readonly Oracle[]): EventRoutes {
+    let r = EventRoutes.cache.get(oracles);
+    if (r === undefined) EventRoutes.cache.set(oracles, (r = new EventRoutes(oracles)));
+    return r;
+  }
+
+  private constructor(private readonly oracles: readonly Oracle[]) {
+    oracles.forEach((o, i) => {
+      for (const t of o.events ?? EVENT_KINDS) {
+        push(this.byKind, t, i);
+        if (o.memory === undefined && t.startsWith('mem.')) push(this.unfiltered, t, i);
+      }
+    });
+  }
+
+  kind(t: ProtocolEvent['t']): readonly number[] {
+    return this.byKind.get(t) ?? EventRoutes.NONE;
+  }
+
+  /** Readers of a memory event that touches no watched field (usually none). */
+  anyMemory(t: ProtocolEvent['t']): readonly number[] {
+    return this.unfiltered.get(t) ?? EventRoutes.NONE;
+  }
+
+  note(name: string): readonly number[] {
+    let list = this.byNote.get(name);
+    if (list === undefined) {
+      list = [];
+      this.oracles.forEach((o, i) => {
+        if ((o.events ?? EVENT_KINDS).includes('note') && (o.notes === undefined || o.notes.includes(name))) list!.push(i);
+      });
+      this.byNote.set(name, list);
+    }
+    return list;
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
 }

@@ -54,5 +54,6 @@ export const cfgOracle: Oracle = {
   property: 'P-CFG',
   description: 'a config change is handled after it is raised, and never before DRIVER_OK (neither lost nor early)',
   events: ['drv.writeStatus', 'note'],
+  notes: ['dev.configChange', 'drv.configChanged'],
   start: (ctx: OracleContext) => new CfgRun(ctx.judgeDriver),
 };

@@ -69,5 +69,6 @@ export const featureOracle: Oracle = {
   property: 'P-FEAT',
   description: 'feature negotiation follows the statechart (offered, dependencies, frozen, refused when invalid)',
   events: ['drv.readDeviceFeatures', 'drv.selectDeviceFeatures', 'drv.selectDriverFeatures', 'drv.writeDriverFeatures', 'drv.writeStatus', 'note'],
+  notes: ['dev.featuresOk'],
   start: (ctx) => new FeatRun(ctx.judgeDriver),
 };

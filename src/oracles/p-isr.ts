@@ -143,5 +143,6 @@ export const isrOracle: Oracle = {
   property: 'P-ISR',
   description: 'line level = InterruptStatus ≠ 0 (per line, with per-line status); status bit before line; ACK clears only the written bits',
   events: ['drv.ack', 'drv.lineAck', 'drv.readIsr', 'drv.readLineIsr', 'irq.set', 'note', 'step'],
+  notes: ['dev.isr'],
   start: (ctx) => new IsrRun(ctx),
 };

@@ -143,5 +143,6 @@ export const mqOracle: Oracle = {
   property: 'P-MQ',
   description: 'VQ_PAIRS_SET accepted iff 1 ≤ n ≤ max; tx only on open queues from submission, rx only on active ones from completion; no packet stranded',
   events: ['drv.readConfig', 'drv.writeStatus', 'note'],
+  notes: ['dev.featuresOk', 'dev.queueReady', 'dev.reset', 'drv.ctrlSubmit', 'dev.ctrl', 'dev.pushUsed', 'drv.txPacket', 'dev.rxPacket', 'dev.backlog'],
   start: (ctx) => new MqRun(ctx.judgeDriver),
 };

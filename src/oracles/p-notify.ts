@@ -24,7 +24,7 @@ import { vringNeedEvent } from '../../spec/formulas.ts';
 import type { Oracle, OracleContext, OracleRun, SharedViews, Violation } from './types.ts';
 import { type ProtocolEvent, type Side, decodeRecords } from './decode.ts';
 import type { KernelRecord } from '../kernel/index.ts';
-import { type QueueRings, type RingField, RingView, trackQueues } from './ring-view.ts';
+import { QUEUE_NOTES, type QueueRings, type RingField, RingView, trackQueues } from './ring-view.ts';
 
 interface Direction {
   readonly property: 'P-IRQ-MUST' | 'P-KICK-MUST';
@@ -83,6 +83,15 @@ class QueueState {
   /** A decision said "notify" here, and no notification has followed yet. */
   owed: { readonly at: number; readonly old: number; readonly idx: number; readonly read: number } | undefined;
   readonly undecided: Publication[] = [];
+}
+
+/**
+ * The first publication of `idx` not yet visible. A loop, not `find` with an arrow: a closure
+ * over the event would make V8 allocate a context on every `onEvent` call, whatever the branch.
+ */
+function firstUnseen(undecided: readonly Publication[], idx: number): Publication | undefined {
+  for (const u of undecided) if (u.idx === idx && u.field === undefined) return u;
+  return undefined;
 }
 
 class NotifyRun implements OracleRun {
@@ -163,7 +172,7 @@ class NotifyRun implements OracleRun {
         const rings = this.rings.queues.get(f.q);
         if (!st || !rings) return;
         // The moment the publication became visible: what the other side's field said then.
-        const p = st.undecided.find((u) => u.idx === ev.value && u.field === undefined);
+        const p = firstUnseen(st.undecided, ev.value);
         if (p) p.field = this.rings.value(rings, this.rings.eventIdx ? this.dir.eventField : this.dir.flagField);
         return;
       }
@@ -237,10 +246,15 @@ class NotifyRun implements OracleRun {
   }
 }
 
+/** Kicks (as notes in hand-written traces), the VRING interrupt bit, and the queues' lifetimes. */
+const NOTIFY_NOTES: readonly string[] = ['drv.kick', 'dev.isr', 'dev.msiSend', 'dev.msiPending', ...QUEUE_NOTES];
+
 export const irqMustOracle: Oracle = {
   property: 'P-IRQ-MUST',
   description: 'the device interrupts whenever used_event (EVENT_IDX) or avail.flags says it must, for what it read',
   events: ['drv.kick', 'mem.commit', 'mem.load', 'mem.store', 'msi.send', 'note'],
+  notes: NOTIFY_NOTES,
+  memory: 'ring-fields',
   start: (ctx: OracleContext, shared: SharedViews) => new NotifyRun(USED_BUFFERS, ctx.judgeDriver, shared.rings),
 };
 
@@ -248,6 +262,8 @@ export const kickMustOracle: Oracle = {
   property: 'P-KICK-MUST',
   description: 'the driver kicks whenever avail_event (EVENT_IDX) or used.flags says it must, for what it read',
   events: ['drv.kick', 'mem.commit', 'mem.load', 'mem.store', 'note'],
+  notes: NOTIFY_NOTES,
+  memory: 'ring-fields',
   start: (ctx: OracleContext, shared: SharedViews) => new NotifyRun(AVAILABLE_BUFFERS, ctx.judgeDriver, shared.rings),
 };
 

@@ -45,5 +45,6 @@ export const queueReadyOracle: Oracle = {
   property: 'P-STATUS',
   description: 'the device takes and publishes entries only on queues whose QueueReady is 1 (MMIO-DEV-6)',
   events: ['drv.kick', 'note'],
+  notes: ['dev.queueReady', 'dev.reset', 'dev.popAvail', 'dev.pushUsed'],
   start: () => new QueueReadyRun(),
 };

@@ -117,5 +117,6 @@ export const quiesceOracle: Oracle = {
   property: 'P-QUIESCE',
   description: 'at quiescence no used entry is unconsumed and no available buffer with work is untaken',
   events: ['drv.kick', 'irq.set', 'note'],
+  notes: ['dev.queueReady', 'dev.popAvail', 'dev.pushUsed', 'drv.getUsed', 'dev.backlog', 'dev.activate', 'dev.reset'],
   start: (ctx: OracleContext, shared: SharedViews) => new QuiesceRun(ctx, shared.rings),
 };

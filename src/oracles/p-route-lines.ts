@@ -131,5 +131,7 @@ export const routeLinesOracle: Oracle = {
   property: 'P-ROUTE',
   description: 'with several interrupt lines: only claimed lines, the shared queue→line mapping, and a woken handler looks at its queues',
   events: ['irq.enter', 'irq.exit', 'mem.load', 'note'],
+  notes: ['drv.requestIrq', 'dev.featuresOk', 'dev.reset', 'dev.isr'],
+  memory: 'ring-fields',
   start: (ctx: OracleContext, shared: SharedViews) => new RouteLinesRun(ctx, shared.rings),
 };

@@ -210,5 +210,8 @@ export const routeMsiOracle: Oracle = {
   property: 'P-ROUTE',
   description: 'an MSI goes to the vector mapped for the event that owed it, with a message the driver fully programmed; NO_VECTOR never fires',
   events: ['drv.writeStatus', 'drv.readIsr', 'drv.ack', 'mem.store', 'mem.load', 'msi.send', 'note'],
+  notes: ['dev.msiReset', 'dev.msiCommit', 'dev.msiMask', 'dev.msiPending', 'dev.msiSend', 'dev.msiMap', 'dev.msiNoVector',
+    'drv.msiEnabled', 'drv.msiMap', 'drv.msiProgram', 'dev.configChange', 'dev.reset', 'apic.spuriousVector'],
+  memory: 'ring-fields',
   start: (_ctx: OracleContext, shared: SharedViews) => new RouteRun(shared.rings),
 };

@@ -108,6 +108,7 @@ export const statusOracle: Oracle = {
   property: 'P-STATUS',
   description: 'device status follows the statechart for the driver and the device role',
   events: ['drv.kick', 'drv.queueSetup', 'drv.readStatus', 'drv.writeConfig', 'drv.writeDriverFeatures', 'drv.writeStatus', 'note'],
+  notes: ['dev.status', 'dev.activate', 'dev.reset', 'dev.popAvail', 'dev.isr'],
   start: (ctx) => new StatusRun(ctx.mmioVersion, ctx.judgeDriver),
 };
 

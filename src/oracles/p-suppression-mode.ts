@@ -65,5 +65,6 @@ export const suppressionModeOracle: Oracle = {
   property: 'P-FEAT',
   description: 'each side uses exactly the suppression fields of the negotiated mode, on every queue (guard bytes without EVENT_IDX)',
   events: ['mem.commit', 'mem.load', 'mem.store'],
+  memory: 'ring-fields',
   start: (ctx: OracleContext, shared: SharedViews) => new SuppressionModeRun(ctx.judgeDriver, shared.rings),
 };

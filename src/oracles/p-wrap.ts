@@ -10,7 +10,7 @@
 
 import type { Oracle, OracleContext, OracleRun, SharedViews, Violation } from './types.ts';
 import type { ProtocolEvent } from './decode.ts';
-import { type QueueRings, type RingView, trackQueues } from './ring-view.ts';
+import { QUEUE_NOTES, type QueueRings, type RingView, trackQueues } from './ring-view.ts';
 
 const RING_RULES = ['§2.7.6.1', '§2.7.13.3'];
 
@@ -108,5 +108,7 @@ export const wrapOracle: Oracle = {
   property: 'P-WRAP',
   description: 'ring indices move modulo 2^width, one entry at a time, never more than a ring ahead; the device never loops over a corrupt avail.idx',
   events: ['mem.load', 'mem.store', 'note'],
+  notes: ['dev.popAvail', 'drv.getUsed', ...QUEUE_NOTES],
+  memory: 'ring-fields',
   start: (ctx: OracleContext, shared: SharedViews) => new WrapRun(ctx.judgeDriver, shared.rings),
 };

@@ -20,6 +20,9 @@ export interface QueueRings {
   readonly addr: Readonly<Record<RingField, number>>;
 }
 
+/** The notes `trackQueues` reads (for an oracle's `notes` declaration). */
+export const QUEUE_NOTES: readonly string[] = ['dev.queueReady', 'dev.reset'];
+
 /** Keep an oracle's per-queue state in step with the queues a note makes ready, unready or resets. */
 export function trackQueues<T>(states: Map<number, T>, name: string, d: NoteData, fresh: () => T): void {
   if (name === 'dev.queueReady') {
@@ -55,6 +58,14 @@ export class RingView {
       case 'mem.load': case 'mem.store': this.current = this.field(ev.addr, ev.size); return;
       default: return;
     }
+  }
+
+  /**
+   * Whether the memory event just observed touches a watched field or a guard address:
+   * oracles that declare `memory: 'ring-fields'` see only those.
+   */
+  touchesWatched(addr: number): boolean {
+    return this.current !== undefined || (this.guards.size !== 0 && this.guards.has(addr));
   }
 
   /** Feed a note (the stream does, before the oracles see it). */

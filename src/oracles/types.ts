@@ -50,5 +50,17 @@ export interface Oracle {
   readonly description: string;
   /** The event kinds it reads; the checker passes it no others (its inner loop). All, when absent. */
   readonly events?: readonly ProtocolEvent['t'][];
+  /**
+   * The note names it reads, when it reads `note` events: the checker passes it no other
+   * notes (most notes are for one or two oracles). All notes, when absent.
+   */
+  readonly notes?: readonly string[];
+  /**
+   * 'ring-fields': it reads memory events (`mem.*`) only where they touch a ring field the
+   * shared ring view watches (`rings.current` set) or a guard address; the checker passes it
+   * no others (descriptors, buffers, avail/used ring entries are most of the traffic).
+   * Every memory event of the kinds it reads, when absent.
+   */
+  readonly memory?: 'ring-fields';
   start(ctx: OracleContext, shared: SharedViews): OracleRun;
 }

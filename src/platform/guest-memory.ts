@@ -5,8 +5,11 @@ import type { AccessSize, Memory } from '../kernel/index.ts';
 
 export class GuestMemory implements Memory {
   private readonly view: DataView;
+  private readonly bytes: Uint8Array;
   constructor(readonly size: number) {
-    this.view = new DataView(new ArrayBuffer(size));
+    const buffer = new ArrayBuffer(size);
+    this.view = new DataView(buffer);
+    this.bytes = new Uint8Array(buffer);
   }
 
   private check(addr: number, size: number): void {
@@ -24,6 +27,12 @@ export class GuestMemory implements Memory {
       case 4: return v.getUint32(addr, true);
       default: return v.getUint32(addr, true) + v.getUint32(addr + 4, true) * 0x1_0000_0000;
     }
+  }
+
+  /** Set `size` bytes at `addr` to `byte` (one call where a byte loop would check every address). */
+  fill(addr: number, size: number, byte: number): void {
+    this.check(addr, size);
+    this.bytes.fill(byte, addr, addr + size);
   }
 
   write(addr: number, size: AccessSize, value: number): void {
@@ -51,7 +60,7 @@ export class DmaAllocator {
     const addr = Math.ceil(this.next / align) * align;
     if (addr + size > this.memory.size) throw new RangeError(`out of guest memory allocating ${size} bytes`);
     this.next = addr + size;
-    for (let i = 0; i < size; i++) this.memory.write(addr + i, 1, 0); // allocate and zero (NOTIF-DRV-4)
+    this.memory.fill(addr, size, 0); // allocate and zero (NOTIF-DRV-4)
     return addr;
   }
 }
