@@ -11,7 +11,7 @@ import { ArrayChoiceSource, decodePath, RandomChoiceSource } from '../src/kernel
 import { runOnce } from '../src/explore/run-once.ts';
 import { explore } from '../src/explore/explore.ts';
 import { variantByName } from '../src/variants/catalogue.ts';
-import { DeviceModuleError, deviceBuilder, loadDeviceModule, type DeviceFactory } from '../src/index.ts';
+import { DeviceModuleError, deviceBuilder, fromSynchronousDevice, loadDeviceModule, MMIO, type DeviceFactory } from '../src/index.ts';
 import goodDevice from '../examples/virtio-net-device.ts';
 import buggyDevice from '../examples/virtio-net-device-buggy.ts';
 // @ts-expect-error -- plain JavaScript example, no declarations
@@ -67,6 +67,37 @@ describe('device API: example devices', () => {
     expect(again.violations[0]?.summary).toBe(c.violation.summary);
     // The same schedule with the re-check in place passes.
     expect(runOnce(c.config, new ArrayChoiceSource(decodePath(c.path)), deviceBuilder(goodDevice as DeviceFactory)).violations).toEqual([]);
+  });
+});
+
+describe('device API: a device under test that fails', () => {
+  it('is deterministic: the same seed gives the same trace', () => {
+    const run = () => runOnce(byName('mmio-v2').config, new RandomChoiceSource(11), deviceBuilder(goodDevice as DeviceFactory));
+    const a = run();
+    const b = run();
+    expect(b.path).toEqual(a.path);
+    expect(JSON.stringify(b.records)).toBe(JSON.stringify(a.records));
+  });
+
+  it('a register handler that throws is a fault of the device (P-FAULT), not of the simulator', () => {
+    const broken: DeviceFactory = (platform) => {
+      const inner = (goodDevice as DeviceFactory)(platform);
+      return {
+        read: (off, size, cpu) => { if (off === MMIO.Status) throw new Error('status register unimplemented'); return inner.read(off, size, cpu); },
+        write: (off, size, value, cpu) => inner.write(off, size, value, cpu),
+        accessible: () => inner.accessible!(),
+        threads: () => inner.threads!(),
+      };
+    };
+    const r = runOnce(byName('mmio-v2').config, new RandomChoiceSource(1), deviceBuilder(broken));
+    expect(r.outcome).toBe('fault');
+    expect(r.violations[0]).toMatchObject({ property: 'P-FAULT', summary: expect.stringContaining('status register unimplemented') });
+  });
+
+  it('a synchronous device whose hasWork throws faults in its poll step', () => {
+    const factory = fromSynchronousDevice(() => ({ read: () => 0, write: () => undefined, hasWork: () => { throw new Error('no backend'); }, poll: () => undefined }));
+    const r = runOnce(byName('mmio-v2').config, new RandomChoiceSource(1), deviceBuilder(factory));
+    expect(r.violations.map((v) => v.summary)).toContainEqual(expect.stringContaining('no backend'));
   });
 });
 

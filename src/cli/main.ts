@@ -101,7 +101,8 @@ program.command('run')
     const scheduler = o.scheduler === 'exhaustive' ? 'pct' : o.scheduler;
     const result = o.replay !== undefined
       ? replayOnce(v, o.replay === '-' ? [] : decodePath(o.replay), overrides, o.seed, scheduler, o.trace, build)
-      : explore(v, { runs: o.runs, seed: o.seed, scheduler, overrides, ...(build ? { build } : {}) });
+      : device ? exploreDevice(o.device!, () => explore(v, { runs: o.runs, seed: o.seed, scheduler, overrides, build: build! }))
+        : explore(v, { runs: o.runs, seed: o.seed, scheduler, overrides });
     // Device API: the replay command names the device module too.
     const shown = device && result.counterexample ? { ...result, counterexample: { ...result.counterexample, replay: result.counterexample.replay.replace(' run ', ` run --device ${o.device} `) } } : result;
     const c = shown.counterexample;
@@ -242,6 +243,18 @@ function writeTrace(file: string, events: Parameters<typeof writeJsonl>[0], conf
 }
 
 registerCheckCommands(program); // trace check hook (branch trace)
+
+/**
+ * Device API: a device's code the scheduler calls between steps (a `wait` condition,
+ * `accessible()`) has no step to fault in; if it throws, the run cannot go on — one line, exit 2.
+ */
+function exploreDevice(file: string, search: () => ExploreResult): ExploreResult {
+  try {
+    return search();
+  } catch (err) {
+    throw new DeviceModuleError(`--device ${file}: the device threw outside a step (a wait condition or accessible()): ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
+}
 
 /** Device API: load the module and try its factory once, so a bad module is one line and exit 2, not a fault per run. */
 async function loadDevice(file: string, v: Variant): Promise<DeviceFactory> {

@@ -59,8 +59,21 @@ export function fromSynchronousDevice(create: (host: SynchronousHost) => Synchro
 }
 
 function* pollThread(dev: SynchronousDevice): Process {
-  const work = wait(() => dev.hasWork!(), 'dev.sync.wait_work');
-  const poll = locked(() => dev.poll!(), 'dev.sync.poll');
+  // The scheduler evaluates `hasWork` outside any step: a throw is kept and rethrown in the
+  // next step, where it is the device's fault (P-FAULT), not the simulator's.
+  let thrown: unknown;
+  const work = wait(() => {
+    try {
+      return dev.hasWork!();
+    } catch (err) {
+      thrown ??= err;
+      return true;
+    }
+  }, 'dev.sync.wait_work');
+  const poll = locked(() => {
+    if (thrown !== undefined) throw thrown;
+    dev.poll!();
+  }, 'dev.sync.poll');
   for (;;) {
     yield work;
     yield poll;
