@@ -99,10 +99,10 @@ program.command('run')
       return;
     }
     const scheduler = o.scheduler === 'exhaustive' ? 'pct' : o.scheduler;
-    const result = o.replay !== undefined
+    const search = (): ExploreResult => o.replay !== undefined
       ? replayOnce(v, o.replay === '-' ? [] : decodePath(o.replay), overrides, o.seed, scheduler, o.trace, build)
-      : device ? exploreDevice(o.device!, () => explore(v, { runs: o.runs, seed: o.seed, scheduler, overrides, build: build! }))
-        : explore(v, { runs: o.runs, seed: o.seed, scheduler, overrides });
+      : explore(v, { runs: o.runs, seed: o.seed, scheduler, overrides, ...(build ? { build } : {}) });
+    const result = device ? exploreDevice(o.device!, search) : search();
     // Device API: the replay command names the device module too.
     const shown = device && result.counterexample ? { ...result, counterexample: { ...result.counterexample, replay: result.counterexample.replay.replace(' run ', ` run --device ${o.device} `) } } : result;
     const c = shown.counterexample;
