@@ -26,7 +26,7 @@ class Queue {
   }
   reset() {
     this.num = 0; this.desc = 0; this.avail = 0; this.used = 0; this.ready = false;
-    this.lastAvail = 0; this.usedIdx = 0;
+    this.lastAvail = 0; this.usedIdx = 0; this.broken = false;
   }
 }
 
@@ -108,7 +108,11 @@ class SyncNetDevice {
       this.host.note(...DeviceNotes.reset());
       return;
     }
+    // Only the next step of the init sequence, each keeping the ones before, or FAILED (§3.1.1).
     const added = value & ~this.status;
+    const nextStep = [STATUS.ACKNOWLEDGE, STATUS.DRIVER, STATUS.FEATURES_OK, STATUS.DRIVER_OK].find((bit) => !(this.status & bit));
+    const failed = value === (this.status | STATUS.FAILED);
+    if (!failed && ((this.status & STATUS.FAILED) || (value & this.status) !== this.status || added !== nextStep)) return;
     let next = value;
     if (added & STATUS.FEATURES_OK) {
       const ok = (this.guestFeatures & ~this.hostFeatures) === 0n;
@@ -128,8 +132,16 @@ class SyncNetDevice {
   /** Take the next available head, or -1. */
   pop(q) {
     if (!q.ready) return -1;
+    if (q.broken) return -1;
     const availIdx = this.mem.read(splitRing.availIdx(q.avail), 2);
-    if (((availIdx - q.lastAvail) & q.mask) === 0) return -1;
+    const heads = (availIdx - q.lastAvail) & q.mask;
+    if (heads === 0) return -1;
+    if (heads > q.num) {
+      // §2.7.13.3: an avail.idx more than a ring ahead is the driver's error; never loop over the ring.
+      q.broken = true;
+      this.host.note('dev.error', { q: q.index, reason: 'avail index more than a ring ahead', availIdx, next: q.lastAvail });
+      return -1;
+    }
     const head = this.mem.read(splitRing.availRing(q.avail, q.num, q.lastAvail), 2);
     q.lastAvail = (q.lastAvail + 1) & q.mask;
     this.host.note(...DeviceNotes.popAvail(q.index, head, q.lastAvail));

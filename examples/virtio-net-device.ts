@@ -97,9 +97,17 @@ class ExampleNetDevice implements DeviceImplementation {
     return undefined;
   }
 
+  /**
+   * Status (§2.1.2, §3.1.1): only the next step of the init sequence (ACKNOWLEDGE, DRIVER,
+   * FEATURES_OK, DRIVER_OK, each keeping the ones before) or FAILED is accepted; anything
+   * else is ignored, as Firecracker does.
+   */
   private writeStatus(value: number): void {
     if (value === 0) return this.reset();
     const added = value & ~this.status;
+    const nextStep = [STATUS.ACKNOWLEDGE, STATUS.DRIVER, STATUS.FEATURES_OK, STATUS.DRIVER_OK].find((bit) => !(this.status & bit));
+    const failed = value === (this.status | STATUS.FAILED);
+    if (!failed && ((this.status & STATUS.FAILED) || (value & this.status) !== this.status || added !== nextStep)) return;
     let next = value;
     if (added & STATUS.FEATURES_OK) {
       const ok = (this.guestFeatures & ~this.hostFeatures) === 0n;
@@ -133,7 +141,7 @@ class ExampleNetDevice implements DeviceImplementation {
 
   /** The iothread: a kick or a received packet wakes it; it works under the lock. */
   private *worker(): Process {
-    const work = wait(() => this.lock.free && this.activated && (this.kick[RX] || this.kick[TX] || (this.backlog.length > 0 && !this.rxWaiting)), 'dev.worker.wait');
+    const work = wait(() => this.lock.free && this.activated && (this.kick[RX] || this.kick[TX] || (this.backlog.length > 0 && this.vqs[RX]!.ready && !this.rxWaiting)), 'dev.worker.wait');
     for (;;) {
       yield work;
       this.lock.take('dev.worker');
