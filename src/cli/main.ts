@@ -23,6 +23,10 @@ import { registerCheckCommands } from './check.ts';
 import { traceMeta } from '../check/check-jsonl.ts';
 import { oracleContext } from '../explore/run-once.ts';
 // --- end trace check hook
+// --- device API hook (branch devapi): `run --device FILE`
+import { DeviceModuleError, deviceBuilder, loadDeviceModule, unsupportedForDevice, type DeviceFactory } from '../device-api/index.ts';
+import type { SimulationBuilder } from '../explore/run-once.ts';
+// --- end device API hook
 
 class UsageError extends Error {}
 
@@ -69,8 +73,13 @@ program.command('run')
   .option('--trace <file>', 'write the counterexample (or replayed) trace as JSON lines')
   .option('--save <file>', 'save the counterexample for `virtio-conform replay FILE`')
   .option('--json', 'machine-readable verdict')
-  .action((o: { variant: string; runs: number; seed: number; scheduler: 'pct' | 'random' | 'exhaustive'; maxStates: number; replay?: string; rx?: number; tx?: number; width?: number; trace?: string; save?: string; json?: boolean }) => {
-    const v = variantOrFail(o.variant);
+  .option('--device <module>', 'run this device (an ES module exporting a device factory, see docs/device-api.md) in place of the reference device; expectation: pass')
+  .action(async (o: { variant: string; runs: number; seed: number; scheduler: 'pct' | 'random' | 'exhaustive'; maxStates: number; replay?: string; rx?: number; tx?: number; width?: number; trace?: string; save?: string; json?: boolean; device?: string }) => {
+    const named = variantOrFail(o.variant);
+    // Device API: the module is loaded before any run; its device is expected to pass.
+    const device = o.device === undefined ? undefined : await loadDevice(o.device, named);
+    const v: Variant = device ? { ...named, expect: 'pass', regressions: [] } : named;
+    const build: SimulationBuilder | undefined = device ? deviceBuilder(device) : undefined;
     if (o.width !== undefined && (o.width > 16 || 1 << o.width <= v.config.queueSize)) {
       throw new UsageError(`--width ${o.width}: ring indices need more than log2(queue size ${v.config.queueSize}) bits to tell a full ring from an empty one, and at most 16`);
     }
@@ -78,6 +87,7 @@ program.command('run')
       ...(o.rx !== undefined ? { rxPackets: o.rx } : {}), ...(o.tx !== undefined ? { txPackets: o.tx } : {}),
       ...(o.width !== undefined ? { indexWidth: o.width } : {}),
     };
+    if (device && (o.scheduler === 'exhaustive' || o.save)) throw new UsageError('--device runs with --scheduler pct or random, without --save');
     if (o.scheduler === 'exhaustive' && o.replay === undefined) {
       const config = { ...v.config, ...overrides };
       const r = exploreExhaustive(simulationTarget(config), { maxStates: o.maxStates }, now);
@@ -89,13 +99,16 @@ program.command('run')
       return;
     }
     const scheduler = o.scheduler === 'exhaustive' ? 'pct' : o.scheduler;
-    const result = o.replay !== undefined
-      ? replayOnce(v, o.replay === '-' ? [] : decodePath(o.replay), overrides, o.seed, scheduler, o.trace)
-      : explore(v, { runs: o.runs, seed: o.seed, scheduler, overrides });
-    const c = result.counterexample;
+    const search = (): ExploreResult => o.replay !== undefined
+      ? replayOnce(v, o.replay === '-' ? [] : decodePath(o.replay), overrides, o.seed, scheduler, o.trace, build)
+      : explore(v, { runs: o.runs, seed: o.seed, scheduler, overrides, ...(build ? { build } : {}) });
+    const result = device ? exploreDevice(o.device!, search) : search();
+    // Device API: the replay command names the device module too.
+    const shown = device && result.counterexample ? { ...result, counterexample: { ...result.counterexample, replay: result.counterexample.replay.replace(' run ', ` run --device ${o.device} `) } } : result;
+    const c = shown.counterexample;
     if (o.replay === undefined && o.trace && c) writeTrace(o.trace, toTraceEvents(c.result.records, c.result.sim.procNames), c.config);
     if (o.save && c) writeFile(o.save, `${JSON.stringify(toCounterexampleFile(v.name, c), null, 2)}\n`);
-    process.stdout.write(o.json ? `${JSON.stringify(resultJson(result))}\n` : `${renderResult(result, v.expect)}\n`);
+    process.stdout.write(o.json ? `${JSON.stringify(resultJson(shown))}\n` : `${renderResult(shown, v.expect)}\n`);
     process.exitCode = matches(v, result) ? 0 : 1;
   });
 
@@ -207,9 +220,9 @@ program.command('bench')
   });
 
 /** One run along a recorded path: the verdict as if a search had found it at run 1. */
-function replayOnce(v: Variant, path: number[], overrides: Partial<SimConfig>, seed: number, scheduler: 'pct' | 'random', trace: string | undefined): ExploreResult {
+function replayOnce(v: Variant, path: number[], overrides: Partial<SimConfig>, seed: number, scheduler: 'pct' | 'random', trace: string | undefined, build?: SimulationBuilder): ExploreResult {
   const config = { ...v.config, ...overrides };
-  const r = runOnce(config, new ArrayChoiceSource(path));
+  const r = build ? runOnce(config, new ArrayChoiceSource(path), build) : runOnce(config, new ArrayChoiceSource(path));
   if (trace) writeTrace(trace, toTraceEvents(r.records, r.sim.procNames), config);
   const violation = r.violations[0];
   if (!violation) return { variant: v.name, verdict: 'pass', runs: 1, seed, scheduler };
@@ -231,12 +244,37 @@ function writeTrace(file: string, events: Parameters<typeof writeJsonl>[0], conf
 
 registerCheckCommands(program); // trace check hook (branch trace)
 
+/**
+ * Device API: a device's code the scheduler calls between steps (a `wait` condition,
+ * `accessible()`) has no step to fault in; if it throws, the run cannot go on — one line, exit 2.
+ */
+function exploreDevice(file: string, search: () => ExploreResult): ExploreResult {
+  try {
+    return search();
+  } catch (err) {
+    throw new DeviceModuleError(`--device ${file}: the device threw outside a step (a wait condition or accessible()): ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
+}
+
+/** Device API: load the module and try its factory once, so a bad module is one line and exit 2, not a fault per run. */
+async function loadDevice(file: string, v: Variant): Promise<DeviceFactory> {
+  const why = unsupportedForDevice(v.config);
+  if (why) throw new UsageError(`--device with --variant ${v.name}: ${why}`);
+  const factory = await loadDeviceModule(file);
+  try {
+    runOnce(v.config, new ArrayChoiceSource([]), deviceBuilder(factory));
+  } catch (err) {
+    throw new DeviceModuleError(`--device ${file}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+  }
+  return factory;
+}
+
 try {
-  program.parse(process.argv);
+  await program.parseAsync(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof UsageError || err instanceof PathSyntaxError || err instanceof CounterexampleFileError) {
+  } else if (err instanceof UsageError || err instanceof PathSyntaxError || err instanceof CounterexampleFileError || err instanceof DeviceModuleError) {
     process.stderr.write(`virtio-conform: ${err.message}\n`);
     process.exitCode = 2;
   } else {

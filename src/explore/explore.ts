@@ -6,7 +6,8 @@ import { ArrayChoiceSource, type ChoiceSource, PctChoiceSource, RandomChoiceSour
 import type { SimConfig } from '../sim/config.ts';
 import type { Variant } from '../variants/catalogue.ts';
 import type { Violation } from '../oracles/index.ts';
-import { runOnce, type RunResult } from './run-once.ts';
+import { runOnce, type RunResult, type SimulationBuilder } from './run-once.ts';
+import { buildSimulation, type SimulationCore } from '../sim/build.ts';
 import { shrinkFailure } from './shrink.ts';
 
 export type SchedulerName = 'pct' | 'random';
@@ -25,13 +26,18 @@ export interface ExploreOptions {
   readonly overrides?: Partial<SimConfig>;
   /** Replay the variant's known counterexamples first (default true; benchmarks turn it off). */
   readonly corpus?: boolean;
+  /**
+   * Device API: build each run with this device in place of the reference one (the
+   * variant's regression corpus, made for the reference device, is then not replayed).
+   */
+  readonly build?: SimulationBuilder;
 }
 
 export interface Counterexample {
   readonly violation: Violation;
   readonly config: SimConfig;
   readonly path: string;
-  readonly result: RunResult;
+  readonly result: RunResult<SimulationCore>;
   /** The run (1-based) that found it, and the shrinking effort. */
   readonly foundAtRun: number;
   readonly shrinkAttempts: number;
@@ -67,7 +73,8 @@ export function replayCommand(variant: string, base: SimConfig, config: SimConfi
 
 export function explore(variant: Variant, opts: ExploreOptions): ExploreResult {
   const config = { ...variant.config, ...opts.overrides };
-  if (opts.corpus !== false && Object.keys(opts.overrides ?? {}).length === 0) {
+  const build = opts.build ?? buildSimulation;
+  if (opts.build === undefined && opts.corpus !== false && Object.keys(opts.overrides ?? {}).length === 0) {
     for (const [i, reg] of (variant.regressions ?? []).entries()) {
       const regConfig = { ...config, ...reg.overrides };
       const r = runOnce(regConfig, new ArrayChoiceSource(decodePath(reg.path)));
@@ -80,15 +87,15 @@ export function explore(variant: Variant, opts: ExploreOptions): ExploreResult {
       };
     }
   }
-  const probe = runOnce(config, new ArrayChoiceSource([]));
+  const probe = runOnce(config, new ArrayChoiceSource([]), build);
   const expectedSteps = Math.max(16, probe.steps);
   // A run that made no choice is the only run there is: every schedule is the same.
   const runs = probe.path.length === 0 ? 1 : opts.runs;
   for (let i = 0; i < runs; i++) {
-    const r = i === 0 && probe.path.length === 0 ? probe : runOnce(config, sourceFor(opts.scheduler, opts.seed, i, expectedSteps, opts.pctDepth));
+    const r = i === 0 && probe.path.length === 0 ? probe : runOnce(config, sourceFor(opts.scheduler, opts.seed, i, expectedSteps, opts.pctDepth), build);
     const v = r.violations[0];
     if (!v) continue;
-    const shrunk = opts.shrink === false ? { config, result: r, attempts: 0 } : shrinkFailure(config, r.path, v.property);
+    const shrunk = opts.shrink === false ? { config, result: r, attempts: 0 } : shrinkFailure(config, r.path, v.property, 2000, build);
     const path = encodePath(trimPath(shrunk.result.path));
     return {
       variant: variant.name, verdict: 'violated', runs: i + 1, seed: opts.seed, scheduler: opts.scheduler,

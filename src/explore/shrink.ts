@@ -5,18 +5,19 @@
 import { ArrayChoiceSource } from '../kernel/index.ts';
 import type { SimConfig } from '../sim/config.ts';
 import type { OracleProperty } from '../oracles/index.ts';
-import { runOnce, type RunResult } from './run-once.ts';
+import { runOnce, type RunResult, type SimulationBuilder } from './run-once.ts';
+import { buildSimulation, type SimulationCore } from '../sim/build.ts';
 
 export interface Shrunk {
   readonly config: SimConfig;
-  readonly result: RunResult;
+  readonly result: RunResult<SimulationCore>;
   readonly attempts: number;
 }
 
-export function shrinkFailure(config: SimConfig, path: readonly number[], property: OracleProperty, maxAttempts = 2000): Shrunk {
+export function shrinkFailure(config: SimConfig, path: readonly number[], property: OracleProperty, maxAttempts = 2000, build: SimulationBuilder = buildSimulation): Shrunk {
   let attempts = 0;
-  let best = { config, result: runOnce(config, new ArrayChoiceSource(path)) };
-  const fails = (r: RunResult) => r.violations[0]?.property === property;
+  let best = { config, result: runOnce(config, new ArrayChoiceSource(path), build) };
+  const fails = (r: RunResult<SimulationCore>) => r.violations[0]?.property === property;
   if (!fails(best.result)) return { ...best, attempts };
   // A candidate is better only if it fails no later than the best so far, so it need not run
   // past that step — except for quiescence failures, which are judged at the end of a run.
@@ -28,7 +29,7 @@ export function shrinkFailure(config: SimConfig, path: readonly number[], proper
   const tryCandidate = (c: SimConfig, p: readonly number[]): boolean => {
     if (attempts >= maxAttempts) return false;
     attempts++;
-    const r = runOnce(horizon(c), new ArrayChoiceSource(p));
+    const r = runOnce(horizon(c), new ArrayChoiceSource(p), build);
     if (fails(r) && size(c, r) < size(best.config, best.result)) {
       best = { config: c, result: r };
       return true;
@@ -65,11 +66,11 @@ export function shrinkFailure(config: SimConfig, path: readonly number[], proper
     }
   }
   // Report exactly what a replay produces (candidates may have stopped at the horizon).
-  return { config: best.config, result: runOnce(best.config, new ArrayChoiceSource(best.result.path)), attempts };
+  return { config: best.config, result: runOnce(best.config, new ArrayChoiceSource(best.result.path), build), attempts };
 }
 
 /** Smaller is better: an earlier violation, then fewer choices, then smaller choices. */
-function size(_c: SimConfig, r: RunResult): number {
+function size(_c: SimConfig, r: RunResult<SimulationCore>): number {
   let sum = 0;
   for (const x of r.path) sum += x;
   const at = r.violations[0]?.at ?? r.records.length;

@@ -133,6 +133,19 @@ export class World {
     this.record({ kind: 'effect', step: this.step, proc, effect, result });
   }
 
+  // --- device API hook: the synchronous-device adapter writes guest memory inside one step
+  /**
+   * Platform code writing guest memory directly inside an atomic step (a register handler or
+   * a locked run, which drained the store buffer): visible at once — recorded as the store
+   * and, under TSO, as its flush, so the oracles see it commit.
+   */
+  emitDirectStore(proc: number, effect: RecordedEffect & { kind: 'store' }): void {
+    this.options.memory.write(effect.addr, effect.size, effect.value);
+    this.record({ kind: 'effect', step: this.step, proc, effect, result: undefined });
+    if (this.tso) this.record({ kind: 'flush', step: this.step, proc, addr: effect.addr, size: effect.size, value: effect.value });
+  }
+  // --- end device API hook
+
   /** Run until quiescence, the step budget, or a fault of a process under test. */
   run(): RunOutcome {
     if (this.codes.length < 3 * this.procs.length) this.codes = new Int32Array(3 * this.procs.length);

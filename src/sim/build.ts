@@ -16,20 +16,33 @@ import type { SimConfig } from './config.ts';
 import { VIRTIO_F_EXPERIMENTAL, featureMask } from '../../spec/facts/feature-bits.ts';
 import { attachMsi, msiTransportFeatures } from './msi-config.ts';
 
-export interface Simulation {
+/** What every simulation has, whichever device it runs (the reference, or one plugged in through the device API). */
+export interface SimulationCore {
   readonly world: World;
   readonly memory: GuestMemory;
   readonly irq: InterruptController;
-  readonly device: NetDevice;
-  readonly transport: MmioTransportDevice;
   readonly driver: NetDriver;
   readonly procNames: readonly string[];
 }
 
-const MEMORY_SIZE = 0x8000; // rings, buffers and NAPI state of the small configurations
-const DEVICE_LINE = 0;
+export interface Simulation extends SimulationCore {
+  readonly device: NetDevice;
+  readonly transport: MmioTransportDevice;
+}
 
-export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecord?: (r: KernelRecord) => void): Simulation {
+const MEMORY_SIZE = 0x8000; // rings, buffers and NAPI state of the small configurations
+export const DEVICE_LINE = 0;
+
+/** Guest memory, bus, world and interrupt controller of a configuration, before any device is attached. */
+export interface Platform {
+  readonly memory: GuestMemory;
+  readonly dma: DmaAllocator;
+  readonly bus: MmioBus;
+  readonly world: World;
+  readonly irq: InterruptController;
+}
+
+export function buildPlatform(config: SimConfig, source: ChoiceSource, onRecord?: (r: KernelRecord) => void): Platform {
   const memory = new GuestMemory(MEMORY_SIZE);
   const dma = new DmaAllocator(memory);
   const bus = new MmioBus();
@@ -39,6 +52,37 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
   const edges = lineCount > 1 && config.lines.status === 'shared' ? Array.from({ length: lineCount }, (_, k) => DEVICE_LINE + k) : [];
   const irq = new InterruptController(world, config.cpus, DEVICE_LINE + lineCount, edges);
   bus.controller = irq;
+  return { memory, dma, bus, world, irq };
+}
+
+/** The reference driver for the device at MMIO `slot`. */
+export function attachDriver(config: SimConfig, p: Platform, slot: number): { mmio: VirtioMmioDriver; driver: NetDriver } {
+  const mmio = new VirtioMmioDriver(slot, DEVICE_LINE, p.irq, p.dma, config.driver, config.cpus, { ...config.driverLines, count: config.lines.count });
+  const driver = new NetDriver(mmio, p.dma, {
+    cpus: config.cpus,
+    queueSize: config.queueSize,
+    indexWidth: config.indexWidth,
+    eventIdx: config.eventIdx,
+    txPackets: config.txPackets,
+    napiBudget: config.napiBudget,
+    resizeQueuePairsTo: config.resizeQueuePairsTo,
+  });
+  return { mmio, driver };
+}
+
+/** The guest: the driver on each vCPU, or the status-gating probe on vCPU 0. */
+export function spawnGuest(config: SimConfig, p: Platform, mmio: VirtioMmioDriver, driver: NetDriver): void {
+  if (config.workload === 'status-gating') {
+    p.bus.cpuOf.set(spawnVcpu(p.world, p.irq, 0, statusProber(mmio)), 0);
+  } else {
+    for (let cpu = 0; cpu < config.cpus; cpu++) p.bus.cpuOf.set(spawnVcpu(p.world, p.irq, cpu, driver.cpuMain(cpu)), cpu);
+  }
+}
+
+export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecord?: (r: KernelRecord) => void): Simulation {
+  const p = buildPlatform(config, source, onRecord);
+  const { world, irq, bus } = p;
+  const lineCount = config.lines.count;
   const device = new NetDevice({
     legacy: config.transport === 'mmio-v1',
     eventIdx: config.eventIdx,
@@ -56,23 +100,10 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
   });
   const transport = new MmioTransportDevice(world, irq, DEVICE_LINE, device, config.transport === 'mmio-v1' ? 1 : 2, config.lines);
   const slot = bus.attach(transport);
-  const mmio = new VirtioMmioDriver(slot, DEVICE_LINE, irq, dma, config.driver, config.cpus, { ...config.driverLines, count: lineCount });
-  const driver = new NetDriver(mmio, dma, {
-    cpus: config.cpus,
-    queueSize: config.queueSize,
-    indexWidth: config.indexWidth,
-    eventIdx: config.eventIdx,
-    txPackets: config.txPackets,
-    napiBudget: config.napiBudget,
-    resizeQueuePairsTo: config.resizeQueuePairsTo,
-  });
+  const { mmio, driver } = attachDriver(config, p, slot);
   attachMsi(config, { world, irq, transport, mmio, driver }); // MSI hook: nothing for the classic line
-  if (config.workload === 'status-gating') {
-    bus.cpuOf.set(spawnVcpu(world, irq, 0, statusProber(mmio)), 0);
-  } else {
-    for (let cpu = 0; cpu < config.cpus; cpu++) bus.cpuOf.set(spawnVcpu(world, irq, cpu, driver.cpuMain(cpu)), cpu);
-  }
+  spawnGuest(config, p, mmio, driver);
   if (config.kicks === 'async') world.spawn('dev.iothread', device.iothread());
   if (config.workload === 'net') world.spawn('net.peer', device.peer());
-  return { world, memory, irq, device, transport, driver, procNames: world.procs.map((p) => p.name) };
+  return { world, memory: p.memory, irq, device, transport, driver, procNames: world.procs.map((q) => q.name) };
 }
