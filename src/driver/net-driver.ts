@@ -4,7 +4,7 @@
 // max_virtqueue_pairs of them and a control queue. Each vCPU runs `cpuMain`: NAPI softirq
 // work first, then queued tasks.
 
-import { type Process, load, mmioRead, note, store, wait } from '../kernel/index.ts';
+import { type Process, type StoreBuffer, load, mmioRead, note, runningStoreBuffer, store, wait } from '../kernel/index.ts';
 import { MMIO } from '../../spec/facts/mmio-registers.ts';
 import { splitRing } from '../../spec/facts/split-ring-layout.ts';
 import { STATUS } from '../../spec/facts/status-bits.ts';
@@ -194,6 +194,11 @@ export class NetDriver {
    */
   private queueTransmits(mq: boolean): void {
     const { cpus, txPackets, resizeQueuePairsTo } = this.options;
+    // netif_tx_start_all_queues opens the queues with an atomic bit operation: a release, so
+    // another CPU's start_xmit sees open()'s stores (e.g. the NAPI schedule's disable_cb).
+    // Modelled like SpinLock's release: the queues open once this CPU's store buffer drained.
+    const buffer = runningStoreBuffer();
+    this.openedBehind = buffer !== undefined && buffer.length > 0 ? buffer : undefined;
     for (let seq = 1; seq <= txPackets; seq++) {
       const cpu = mq ? (seq - 1) % cpus : cpus > 1 ? 1 : 0;
       // start_xmit runs when its queue is awake: a free slot (netif_stop_queue until tx completes)
@@ -337,9 +342,17 @@ export class NetDriver {
     else yield* this.napi.complete(napi, vq, cpu);
   }
 
-  /** A transmit waiting in the qdisc: it runs when this CPU's transmit queue has a free slot. */
+  /** The opening CPU's store buffer while it still holds open()'s stores (see `queueTransmits`). */
+  private openedBehind: StoreBuffer | undefined;
+
+  /** The transmit queues are open: open()'s stores are visible to every CPU. */
+  private queuesOpen(): boolean {
+    return this.openedBehind === undefined || this.openedBehind.length === 0;
+  }
+
+  /** A transmit waiting in the qdisc: it runs when the queues are open and this CPU's transmit queue has a free slot. */
   private xmitTask(seq: number, cpu: number): Task {
-    return { ready: () => this.pairs[this.txPairOf(cpu)]!.txFree.length > 0, run: () => this.startXmit(seq, cpu) };
+    return { ready: () => this.queuesOpen() && this.pairs[this.txPairOf(cpu)]!.txFree.length > 0, run: () => this.startXmit(seq, cpu) };
   }
 
   /**

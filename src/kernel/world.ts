@@ -90,6 +90,19 @@ export class KernelBug extends Error {
   }
 }
 
+/**
+ * The world whose process is being stepped (a simulation is single-threaded and runs one
+ * world at a time): platform code that models an instruction with no effect of its own (a
+ * spinlock's release) reaches the running process's store buffer through it.
+ */
+let running: World | undefined;
+
+/** The store buffer of the process whose step is running, if any. */
+export function runningStoreBuffer(): StoreBuffer | undefined {
+  const w = running;
+  return w !== undefined && w.current >= 0 ? w.procs[w.current]?.buffer : undefined;
+}
+
 export class World {
   readonly procs: ProcessState[] = [];
   readonly trace: KernelRecord[] = [];
@@ -116,6 +129,7 @@ export class World {
 
   /** Add a process; its first effect is fetched at once (effects are known before they run). */
   spawn(name: string, body: Process, opts: SpawnOptions = {}): number {
+    running = this;
     const p = new ProcessState(this.procs.length, name, opts.interrupts);
     this.procs.push(p);
     p.frames.push({ gen: body, pending: undefined, pendingKind: undefined, mode: 'root', line: -1, callResult: 0, context: 0, history: 0 });
@@ -148,6 +162,7 @@ export class World {
 
   /** Run until quiescence, the step budget, or a fault of a process under test. */
   run(): RunOutcome {
+    running = this;
     if (this.codes.length < 3 * this.procs.length) this.codes = new Int32Array(3 * this.procs.length);
     const { procs, codes } = this;
     const bus = this.options.bus;

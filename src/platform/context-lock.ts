@@ -20,7 +20,7 @@ export abstract class ContextLock {
   *acquire(who: string): Process {
     let w = this.waits.get(who);
     if (!w) {
-      w = wait(() => this.holder === undefined, `${who}.${this.waitLabel}`);
+      w = wait(() => this.free, `${who}.${this.waitLabel}`);
       this.waits.set(who, w);
     }
     yield w;
