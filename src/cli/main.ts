@@ -23,6 +23,9 @@ import { registerCheckCommands } from './check.ts';
 import { traceMeta } from '../check/check-jsonl.ts';
 import { oracleContext } from '../explore/run-once.ts';
 // --- end trace check hook
+// --- mutate hook (branch mutate): `mutate`
+import { MutateUsageError, registerMutateCommand } from './mutate.ts';
+// --- end mutate hook
 
 class UsageError extends Error {}
 
@@ -230,13 +233,14 @@ function writeTrace(file: string, events: Parameters<typeof writeJsonl>[0], conf
 }
 
 registerCheckCommands(program); // trace check hook (branch trace)
+registerMutateCommand(program); // mutate hook (branch mutate)
 
 try {
   program.parse(process.argv);
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof UsageError || err instanceof PathSyntaxError || err instanceof CounterexampleFileError) {
+  } else if (err instanceof UsageError || err instanceof PathSyntaxError || err instanceof CounterexampleFileError || err instanceof MutateUsageError) {
     process.stderr.write(`virtio-conform: ${err.message}\n`);
     process.exitCode = 2;
   } else {
