@@ -14,6 +14,7 @@ import { type FireCount, type Mutant, isStreamOperator, mutantName, mutateStream
 import { mutateInterrupts } from './interrupts.ts';
 import { enumerateMutants, recordSightings, type Sightings } from './enumerate.ts';
 import { equivalence } from './equivalence.ts';
+import { litmusStage } from './litmus.ts';
 
 export interface MutantRun {
   readonly outcome: RunOutcome;
@@ -61,6 +62,8 @@ export interface MutateOptions {
   readonly enumerationRuns?: number;
   /** Replay the catalogue's regression corpus first (default true). */
   readonly corpus?: boolean;
+  /** Try a stream mutant the search did not kill on the exhaustive notify litmus (default true). */
+  readonly litmus?: boolean;
   /** Only these mutants (tests); default: every one enumerated. */
   readonly only?: (m: Mutant) => boolean;
 }
@@ -106,16 +109,20 @@ export function mutationScore(variant: Variant, opts: MutateOptions, progress: (
   const verdicts: MutantVerdict[] = [];
   for (const [i, m] of mutants.entries()) {
     const r = searchMutant(config, m, opts.runs, opts.seed, corpus);
+    const eq0 = equivalence(m, facts);
+    let lit: ReturnType<typeof litmusStage>;
     const site = m.second === undefined ? m.site : `${m.site} → ${m.second}`;
     let v: MutantVerdict;
     if (r.violation || r.outcome === 'fault') {
       const why = r.violation ? `${r.violation.property}: ${r.violation.summary}` : 'fault';
       const where = r.run < 0 ? `regression corpus entry ${-r.run}` : `run ${r.run}`;
       v = { operator: m.operator, site, status: 'killed', reason: `${why} (${where})`, runs: r.run < 0 ? -r.run : corpus.length + r.run, fired: r.fired };
+    } else if ((lit = eq0 === undefined && opts.litmus !== false ? litmusStage(m, config) : undefined)?.killed) {
+      v = { operator: m.operator, site, status: 'killed', reason: lit!.summary, runs: corpus.length + r.run, fired: r.fired + lit!.fired };
     } else {
-      const eq = equivalence(m, facts);
+      const eq = eq0;
       const n = corpus.length + r.run;
-      const reason = eq ?? (r.fired === 0 ? 'never applied in the search: the workload does not reach it (a coverage gap)' : `no property violated in ${n} runs, though the mutation applied ${r.fired} times (a gap)`);
+      const reason = eq ?? (r.fired === 0 ? 'never applied in the search: the workload does not reach it (a coverage gap)' : `no property violated in ${n} runs, though the mutation applied ${r.fired} times${lit ? `; ${lit.summary}` : ''} (a gap)`);
       v = { operator: m.operator, site, status: eq ? 'equivalent' : 'survived', reason, runs: n, fired: r.fired };
     }
     verdicts.push(v);
