@@ -32,6 +32,11 @@ describe('virtio-conform mutate', () => {
     }
   });
 
+  it('a raise misrouted to the other line is killed by P-ROUTE on the line actually driven (multi-irq-rfc)', () => {
+    const r = searchMutant(variantByName('multi-irq-rfc')!.config, { operator: 'misroute-raise', site: 'dev.raise_vring' }, 5, 1);
+    expect(r.violation?.property).toBe('P-ROUTE');
+  });
+
   it('weakening the device mb_before_used_event to wmb re-creates BZ-KVT-01: killed by its regression schedule', () => {
     const r = searchMutant(mmioV2.config, { operator: 'weaken-fence', site: 'dev.vq0.mb_before_used_event' }, 0, 1, regressionCorpus());
     expect(r.violation?.property).toBe('P-QUIESCE');
