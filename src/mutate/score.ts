@@ -116,7 +116,9 @@ export function mutationScore(variant: Variant, opts: MutateOptions, progress: (
     if (r.violation || r.outcome === 'fault') {
       const why = r.violation ? `${r.violation.property}: ${r.violation.summary}` : 'fault';
       const where = r.run < 0 ? `regression corpus entry ${-r.run}` : `run ${r.run}`;
-      v = { operator: m.operator, site, status: 'killed', reason: `${why} (${where})`, runs: r.run < 0 ? -r.run : corpus.length + r.run, fired: r.fired };
+      // A kill of a mutant a rule calls equivalent means the rule or an oracle is wrong: say so.
+      const against = eq0 ? ` — CONTRADICTS the equivalence rule "${eq0}"` : '';
+      v = { operator: m.operator, site, status: 'killed', reason: `${why} (${where})${against}`, runs: r.run < 0 ? -r.run : corpus.length + r.run, fired: r.fired };
     } else if ((lit = eq0 === undefined && opts.litmus !== false ? litmusStage(m, config) : undefined)?.killed) {
       v = { operator: m.operator, site, status: 'killed', reason: lit!.summary, runs: corpus.length + r.run, fired: r.fired + lit!.fired };
     } else {
