@@ -27,6 +27,9 @@ import { oracleContext } from '../explore/run-once.ts';
 import { DeviceModuleError, deviceBuilder, loadDeviceModule, unsupportedForDevice, type DeviceFactory } from '../device-api/index.ts';
 import type { SimulationBuilder } from '../explore/run-once.ts';
 // --- end device API hook
+// --- mutate hook (branch mutate): `mutate`
+import { MutateUsageError, registerMutateCommand } from './mutate.ts';
+// --- end mutate hook
 
 class UsageError extends Error {}
 
@@ -243,6 +246,7 @@ function writeTrace(file: string, events: Parameters<typeof writeJsonl>[0], conf
 }
 
 registerCheckCommands(program); // trace check hook (branch trace)
+registerMutateCommand(program); // mutate hook (branch mutate)
 
 /**
  * Device API: a device's code the scheduler calls between steps (a `wait` condition,
@@ -274,7 +278,7 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode === 0 ? 0 : 2;
-  } else if (err instanceof UsageError || err instanceof PathSyntaxError || err instanceof CounterexampleFileError || err instanceof DeviceModuleError) {
+  } else if (err instanceof UsageError || err instanceof PathSyntaxError || err instanceof CounterexampleFileError || err instanceof DeviceModuleError || err instanceof MutateUsageError) {
     process.stderr.write(`virtio-conform: ${err.message}\n`);
     process.exitCode = 2;
   } else {

@@ -25,7 +25,7 @@
 // read, when a store became visible): they are judged on the explored ends only — the
 // notification litmus therefore checks P-QUIESCE alone, and random/PCT search the rest.
 
-import { type ChoiceSource, type KernelRecord, type World, ArrayChoiceSource, ChoiceKind, choiceKind, choiceProc, encodePath } from '../kernel/index.ts';
+import { type ChoiceSource, type KernelRecord, type World, type WorldOptions, ArrayChoiceSource, ChoiceKind, choiceKind, choiceProc, encodePath } from '../kernel/index.ts';
 import { buildSimulation } from '../sim/build.ts';
 import type { SimConfig } from '../sim/config.ts';
 import { checkRecords, type Violation } from '../oracles/index.ts';
@@ -68,12 +68,12 @@ export function simulationTarget(config: SimConfig): ExhaustiveTarget {
  * The notification litmus (scenarios/notify-litmus.ts): lost interrupts and kicks —
  * P-QUIESCE, a function of the end state, so merged interleavings hide nothing (see the header).
  */
-export function notifyLitmusTarget(config: NotifyLitmusConfig): ExhaustiveTarget {
+export function notifyLitmusTarget(config: NotifyLitmusConfig, wrap?: WorldOptions['wrap']): ExhaustiveTarget {
   const ctx = { mmioVersion: 2 as const, line: 0, interruptLines: litmusLineProfile(config), buffered: config.memoryModel === 'tso', judgeDriver: true };
   const oracles = [quiesceOracle]; // one list for every check: the checker builds its event routes once per list
   return {
     build: (source, record = true) => {
-      const l = new NotifyLitmus(config, source, record);
+      const l = new NotifyLitmus(config, source, record, wrap);
       return { world: l.world, roots: [l] };
     },
     check: (records) => checkRecords(records, ctx, oracles),

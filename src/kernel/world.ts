@@ -48,6 +48,12 @@ export interface WorldOptions {
   readonly storeBufferDepth?: number;
   /** Called for every record; the default keeps them all in `trace`. */
   readonly onRecord?: (r: KernelRecord) => void;
+  /**
+   * Mutation testing (src/mutate): wraps each generator a frame runs (a process body, an
+   * interrupt handler, a trapped exit's continuation) to rewrite its effect stream. Unset:
+   * nothing is wrapped; the step loop never looks at it.
+   */
+  readonly wrap?: (proc: number, gen: Process) => Process;
 }
 
 interface Frame {
@@ -132,7 +138,7 @@ export class World {
     running = this;
     const p = new ProcessState(this.procs.length, name, opts.interrupts);
     this.procs.push(p);
-    p.frames.push({ gen: body, pending: undefined, pendingKind: undefined, mode: 'root', line: -1, callResult: 0, context: 0, history: 0 });
+    p.frames.push({ gen: this.options.wrap ? this.options.wrap(p.index, body) : body, pending: undefined, pendingKind: undefined, mode: 'root', line: -1, callResult: 0, context: 0, history: 0 });
     this.current = p.index;
     try {
       this.advance(p, 0);
@@ -220,7 +226,7 @@ export class World {
   private interrupt(p: ProcessState): void {
     const { handler, line } = p.interrupts!.take();
     this.record({ kind: 'irqEnter', step: this.step, proc: p.index, line });
-    p.frames.push({ gen: handler, pending: undefined, pendingKind: undefined, mode: 'interrupt', line, callResult: 0, context: (++p.contexts) & 0x7ffff, history: 0 });
+    p.frames.push({ gen: this.options.wrap ? this.options.wrap(p.index, handler) : handler, pending: undefined, pendingKind: undefined, mode: 'interrupt', line, callResult: 0, context: (++p.contexts) & 0x7ffff, history: 0 });
     this.advance(p, 0);
   }
 
@@ -272,7 +278,7 @@ export class World {
         this.drain(p);
         this.record({ kind: 'effect', step: this.step, proc: p.index, effect: pending, result: undefined });
         const call = this.options.bus.mmioWrite(p.index, e.dev, e.off, e.size, e.value);
-        if (call) p.frames.push({ gen: call, pending: undefined, pendingKind: undefined, mode: 'call', line: -1, callResult: 0, context: (++p.contexts) & 0x7ffff, history: 0 });
+        if (call) p.frames.push({ gen: this.options.wrap ? this.options.wrap(p.index, call) : call, pending: undefined, pendingKind: undefined, mode: 'call', line: -1, callResult: 0, context: (++p.contexts) & 0x7ffff, history: 0 });
         this.advance(p, 0);
         return;
       }

@@ -31,6 +31,8 @@ class RouteLinesRun implements OracleRun {
   /** Per vCPU process: the line whose handler it runs and where that handler began. */
   private readonly inHandler = new Map<number, { line: number; at: number }>();
   private features = 0n;
+  /** The raise a `dev.isr` note just announced, until the line it drives is seen (the driven line is judged, not only the announced one). */
+  private announced: { q: number; line: number } | undefined;
   /** MIRQ-DRV-1 matters only with several lines (one line: the status bit is the handler's information). */
   private readonly judgeHandlers: boolean;
 
@@ -57,6 +59,13 @@ class RouteLinesRun implements OracleRun {
         // The driver looked at a queue's used.idx: whatever the interrupt announced, it has seen.
         const f = this.rings.current;
         if (ev.side === 'drv' && f !== undefined && f.field === 'usedIdx') this.unseen.delete(f.q);
+        return;
+      }
+      case 'irq.set': {
+        const a = this.announced;
+        this.announced = undefined;
+        // MIRQ-DEV-2 on the line actually driven: a device whose status names one line and which drives another misroutes too.
+        if (a && ev.level === 1 && ev.line - this.ctx.line !== a.line) this.checkLine(a.q, ev.line - this.ctx.line, at);
         return;
       }
       case 'irq.enter':
@@ -86,6 +95,7 @@ class RouteLinesRun implements OracleRun {
         const q = Number(d.q);
         const line = Number(d.line ?? 0);
         this.checkLine(set & 1 ? q : -1, line, at);
+        this.announced = { q: set & 1 ? q : -1, line };
         if (!this.claimed.has(line) && !this.unclaimedRaise.has(line)) this.unclaimedRaise.set(line, { at, q });
         if (set & 1 && this.judgeHandlers) this.unseen.set(q, { line, at });
         return;
@@ -130,7 +140,7 @@ class RouteLinesRun implements OracleRun {
 export const routeLinesOracle: Oracle = {
   property: 'P-ROUTE',
   description: 'with several interrupt lines: only claimed lines, the shared queue→line mapping, and a woken handler looks at its queues',
-  events: ['irq.enter', 'irq.exit', 'mem.load', 'note'],
+  events: ['irq.enter', 'irq.exit', 'irq.set', 'mem.load', 'note'],
   notes: ['drv.requestIrq', 'dev.featuresOk', 'dev.reset', 'dev.isr'],
   memory: 'ring-fields',
   start: (ctx: OracleContext, shared: SharedViews) => new RouteLinesRun(ctx, shared.rings),

@@ -16,7 +16,7 @@
 // (NOTIF-DEV-4 / NOTIF-DRV-9) forbids both loads reading the old value; without one
 // (BZ-KVT-01's write barrier) both can, and the last buffer is never seen.
 
-import { type AccessSize, type ChoiceSource, type Process, World, checkpoint, locked, note, setIrq, wait } from '../kernel/index.ts';
+import { type AccessSize, type ChoiceSource, type Process, World, type WorldOptions, checkpoint, locked, note, setIrq, wait } from '../kernel/index.ts';
 import { GuestMemory } from '../platform/guest-memory.ts';
 import { InterruptController } from '../platform/interrupt-controller.ts';
 import { MmioBus } from '../platform/mmio-bus.ts';
@@ -84,7 +84,7 @@ export class NotifyLitmus implements LineHost {
   spuriousHandlerCalls = 0;
 
   /** `record: false` drops the trace (the explorer's probes that no oracle reads). */
-  constructor(readonly config: NotifyLitmusConfig, source: ChoiceSource, record = true) {
+  constructor(readonly config: NotifyLitmusConfig, source: ChoiceSource, record = true, wrap?: WorldOptions['wrap']) {
     if (config.queues < 1 || config.queues > 2) throw new RangeError(`the litmus has 1 or 2 queues, not ${config.queues}`);
     if (config.lines === 2 && config.queues !== 2) throw new RangeError('two interrupt lines need two queues (one per line)');
     this.memory = new GuestMemory(queueBase(config.queues));
@@ -93,6 +93,7 @@ export class NotifyLitmus implements LineHost {
       memory: this.memory, bus, memoryModel: config.memoryModel, source, maxSteps: config.maxSteps,
       ...(config.storeBufferDepth !== undefined ? { storeBufferDepth: config.storeBufferDepth } : {}),
       ...(record ? {} : { onRecord: () => {} }),
+      ...(wrap ? { wrap } : {}), // mutation testing (src/mutate)
     });
     const profile = litmusLineProfile(config);
     this.irq = new InterruptController(this.world, 1, config.lines, config.lines === 2 && profile.status === 'shared' ? [0, 1] : []);

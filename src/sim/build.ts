@@ -2,7 +2,7 @@
 // the reference (or mutant) device behind its transport, the driver on each vCPU, and
 // the device's own threads (ioeventfd worker, net backend peer).
 
-import { type ChoiceSource, World, type KernelRecord } from '../kernel/index.ts';
+import { type ChoiceSource, World, type KernelRecord, type WorldOptions } from '../kernel/index.ts';
 import { GuestMemory, DmaAllocator } from '../platform/guest-memory.ts';
 import { InterruptController } from '../platform/interrupt-controller.ts';
 import { MmioBus } from '../platform/mmio-bus.ts';
@@ -42,11 +42,11 @@ export interface Platform {
   readonly irq: InterruptController;
 }
 
-export function buildPlatform(config: SimConfig, source: ChoiceSource, onRecord?: (r: KernelRecord) => void): Platform {
+export function buildPlatform(config: SimConfig, source: ChoiceSource, onRecord?: (r: KernelRecord) => void, wrap?: WorldOptions['wrap']): Platform {
   const memory = new GuestMemory(MEMORY_SIZE);
   const dma = new DmaAllocator(memory);
   const bus = new MmioBus();
-  const world = new World({ memory, bus, memoryModel: config.memoryModel, source, maxSteps: config.maxSteps, ...(onRecord ? { onRecord } : {}) });
+  const world = new World({ memory, bus, memoryModel: config.memoryModel, source, maxSteps: config.maxSteps, ...(onRecord ? { onRecord } : {}), ...(wrap ? { wrap } : {}) });
   const lineCount = config.lines.count;
   // Several lines sharing one InterruptStatus are edges (irqfd); one line, or per-line status, levels.
   const edges = lineCount > 1 && config.lines.status === 'shared' ? Array.from({ length: lineCount }, (_, k) => DEVICE_LINE + k) : [];
@@ -79,8 +79,9 @@ export function spawnGuest(config: SimConfig, p: Platform, mmio: VirtioMmioDrive
   }
 }
 
-export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecord?: (r: KernelRecord) => void): Simulation {
-  const p = buildPlatform(config, source, onRecord);
+/** The reference simulation; `wrap` lets mutation testing rewrite every process's effect stream (src/mutate). */
+export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecord?: (r: KernelRecord) => void, wrap?: WorldOptions['wrap']): Simulation {
+  const p = buildPlatform(config, source, onRecord, wrap);
   const { world, irq, bus } = p;
   const lineCount = config.lines.count;
   const device = new NetDevice({
