@@ -23,6 +23,9 @@ import { registerCheckCommands } from './check.ts';
 import { traceMeta } from '../check/check-jsonl.ts';
 import { oracleContext } from '../explore/run-once.ts';
 // --- end trace check hook
+// --- report hook (branch report): `report`, `coverage`, `models`
+import { registerReportCommands } from './report.ts';
+// --- end report hook
 
 class UsageError extends Error {}
 
@@ -230,6 +233,7 @@ function writeTrace(file: string, events: Parameters<typeof writeJsonl>[0], conf
 }
 
 registerCheckCommands(program); // trace check hook (branch trace)
+registerReportCommands(program); // report hook (branch report)
 
 try {
   program.parse(process.argv);
