@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { VARIANTS } from '../variants/catalogue.ts';
 import { explore, sourceFor } from '../explore/explore.ts';
 import { runOnce } from '../explore/run-once.ts';
+import { exploreExhaustive, msiLitmusTarget } from '../explore/exhaustive.ts';
+import { MSI_LITMUS_DEFAULTS } from '../scenarios/msi-litmus.ts';
 import { QUESTIONS } from '../report/questions.ts';
 import { gatherQuestions, type ReportOptions } from '../report/gather.ts';
 import { requirementCoverage, renderCoverageText, summaryLines, percent, type Evidence } from '../report/requirement-coverage.ts';
@@ -38,14 +40,28 @@ export function mutantEvidence(runs: number, seed: number, progress: (line: stri
   });
 }
 
-/** Transition coverage over the suite's runs: every variant under `schedules` PCT schedules of seed `seed`. */
+/**
+ * Transition coverage over the suite's runs: every variant under `schedules` PCT and as
+ * many uniformly random schedules of seed `seed`, and the MSI vector-update litmus of
+ * properties/msi-litmus.prop.ts explored exhaustively (its masked windows are where the
+ * msi-vector pending transitions are reached).
+ */
 export function suiteTransitionCoverage(schedules: number, seed: number, progress: (line: string) => void): MachineCoverage[] {
   return measureTransitionCoverage(() => {
     for (const [i, v] of VARIANTS.entries()) {
       const expected = Math.max(16, runOnce(v.config, sourceFor('random', seed, 0, 16)).steps);
-      for (let k = 0; k < schedules; k++) runOnce(v.config, sourceFor('pct', seed, k, expected));
+      for (let k = 0; k < schedules; k++) {
+        runOnce(v.config, sourceFor('pct', seed, k, expected));
+        runOnce(v.config, sourceFor('random', seed, k, expected));
+      }
       if ((i + 1) % 10 === 0 || i + 1 === VARIANTS.length) progress(`  transition coverage: ${i + 1}/${VARIANTS.length} variants\n`);
     }
+    for (const profile of ['mmio-msi-2020', 'mmio-msi-latched', 'mmio-msi-masked', 'pci-msix'] as const) {
+      for (const movers of [1, 2] as const) {
+        for (const selectorLock of [false, true]) exploreExhaustive(msiLitmusTarget({ ...MSI_LITMUS_DEFAULTS, profile, movers, selectorLock }), { maxStates: 20_000 });
+      }
+    }
+    progress('  transition coverage: msi-litmus explored\n');
   });
 }
 
@@ -79,8 +95,8 @@ export function registerReportCommands(program: Command): void {
   program.command('models')
     .description('the statecharts of models/: their transitions, Mermaid diagrams, and the share the oracles take over the suite\'s runs')
     .option('--mermaid', 'print each machine as a Mermaid state diagram')
-    .option('--coverage', 'measure transition coverage (every variant under a fixed set of PCT schedules)')
-    .option('--schedules <n>', 'with --coverage: PCT schedules per variant', int('--schedules', 1), 10)
+    .option('--coverage', 'measure transition coverage (every variant under a fixed set of PCT and random schedules)')
+    .option('--schedules <n>', 'with --coverage: PCT (and as many random) schedules per variant', int('--schedules', 1), 10)
     .option('--seed <n>', 'seed', int('--seed', 0), 1)
     .action((o: { mermaid?: boolean; coverage?: boolean; schedules: number; seed: number }) => {
       const cov = o.coverage ? suiteTransitionCoverage(o.schedules, o.seed, log) : undefined;
@@ -103,7 +119,7 @@ export function registerReportCommands(program: Command): void {
     .option('--metric-runs <n>', 'random schedules per variant for the metrics', int('--metric-runs', 0), 100)
     .option('--max-states <n>', 'state bound of each exhaustive check', int('--max-states', 1), 200_000)
     .option('--mutant-runs <n>', 'schedules per mutant for the requirement coverage (0: catalogue only)', int('--mutant-runs', 0), 300)
-    .option('--schedules <n>', 'PCT schedules per variant for transition coverage (0: skip)', int('--schedules', 0), 10)
+    .option('--schedules <n>', 'PCT (and as many random) schedules per variant for transition coverage (0: skip)', int('--schedules', 0), 10)
     .option('--question <id...>', `only these questions (${QUESTIONS.map((q) => q.id).join(', ')})`)
     .action((o: { out: string; runs: number; seed: number; metricRuns: number; maxStates: number; mutantRuns: number; schedules: number; question?: string[] }) => {
       const t = now();

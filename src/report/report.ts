@@ -115,7 +115,7 @@ function transitionBlocks(cov: readonly MachineCoverage[] | undefined): Block[] 
   if (cov) {
     const t = totalTransitionShare(cov);
     blocks.push(
-      { kind: 'p', text: `Transitions of the oracle statecharts (enumerated with \`xstate/graph\`) taken by the oracles over the property suite's runs (every variant, a fixed set of PCT schedules): **${t.covered} of ${t.total} (${percent({ n: t.covered, of: t.total })})**. Untaken transitions are marked ✗ in the diagrams.` },
+      { kind: 'p', text: `Transitions of the oracle statecharts (enumerated with \`xstate/graph\`) taken by the oracles over the property suite's runs (every variant, a fixed set of PCT and uniformly random schedules): **${t.covered} of ${t.total} (${percent({ n: t.covered, of: t.total })})**. Untaken transitions are marked ✗ in the diagrams.` },
       { kind: 'table', header: ['machine', 'file', 'transitions taken', 'not taken'], rows: cov.map((c) => [c.name, `\`${c.file}\``, `${c.covered} / ${c.total} (${percent({ n: c.covered, of: c.total })})`, c.uncovered.map((u) => `\`${u.key}\``).join('; ') || '—']) },
     );
   }
