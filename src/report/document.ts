@@ -62,7 +62,7 @@ export function toHtmlBody(blocks: readonly Block[]): string {
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;line-height:1.45;color:#1b1b1b}
 table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{border:1px solid #ccc;padding:.25em .5em;vertical-align:top}th{background:#f3f3f3}
 code{background:#f3f3f3;padding:0 .2em;border-radius:3px;font-size:.9em}pre.ascii{background:#f7f7f7;padding:.6em;overflow-x:auto;font-size:.8em}
-pre.mermaid{background:#fff}details{margin:.5em 0}summary{cursor:pointer}`;
+pre.mermaid{background:#fff;overflow-x:auto}details{margin:.5em 0}summary{cursor:pointer}`;
 
 /**
  * A self-contained page: the body, then the Mermaid bundle (`mermaidJs`, the text of

@@ -79,6 +79,11 @@ export function gatherQuestions(questions: readonly Question[], opts: ReportOpti
   });
 }
 
+/** The metrics of a variant of this question, by name. */
+export function metricsOf(e: QuestionEvidence, name: string): NotificationMetrics | undefined {
+  return e.variants.find((x) => x.variant.name === name)?.metrics ?? undefined;
+}
+
 /** The verdict of a variant or litmus of this question, by name (for the answer). */
 export function verdictOf(e: QuestionEvidence, name: string): 'pass' | 'violated' | 'verified' | 'bounded' | undefined {
   const v = e.variants.find((x) => x.variant.name === name);

@@ -5,6 +5,7 @@
 import type { PropertyId } from '../../spec/catalogue.ts';
 import { NOTIFY_LITMUS_DEFAULTS } from '../scenarios/notify-litmus.ts';
 import { MSI_LITMUS_DEFAULTS } from '../scenarios/msi-litmus.ts';
+import type { NotificationMetrics } from '../explore/notification-metrics.ts';
 import { msiLitmusTarget, notifyLitmusTarget, type ExhaustiveTarget } from '../explore/exhaustive.ts';
 
 /** One exhaustive check: the target to explore and the command line that explores it. */
@@ -26,7 +27,7 @@ export interface Question {
   readonly litmus: readonly LitmusSpec[];
   readonly properties: readonly PropertyId[];
   /** The answer, given the verdict of each variant and litmus by name. */
-  readonly answer: (verdict: (name: string) => 'pass' | 'violated' | 'verified' | 'bounded' | undefined) => string;
+  readonly answer: (verdict: (name: string) => 'pass' | 'violated' | 'verified' | 'bounded' | undefined, metrics: (name: string) => NotificationMetrics | undefined) => string;
 }
 
 type Handler = 'rfc' | 'own-line' | 'per-line';
@@ -69,9 +70,11 @@ export const QUESTIONS: readonly Question[] = [
     variants: ['multi-irq-rfc', 'multi-irq-per-line-status', 'multi-irq-own-line'],
     litmus: [notifyLitmus({ lines: 2, handler: 'rfc' }), notifyLitmus({ lines: 2, handler: 'per-line' }), notifyLitmus({ lines: 2, handler: 'own-line' })],
     properties: ['P-ROUTE', 'P-QUIESCE', 'P-ISR', 'P-IRQ-MUST'],
-    answer: (v) => v('multi-irq-own-line') === 'violated' && v('multi-irq-rfc') === 'pass' && v('multi-irq-per-line-status') === 'pass'
-      ? '**Only with care.** A shared status is safe if every handler, after acking, services all queues (the 2023 RFC\'s handler: verified exhaustively), or with a status/ACK register per line (verified). A handler that acks the shared register and looks only at its own line\'s queues loses a wake-up: it finds the bit another line\'s handler already acked (multi-irq-own-line violates P-ROUTE; the litmus finds a lost interrupt).'
-      : 'The verdicts below do not match the expected answer; read the table.',
+    answer: (v) => {
+      if (!(v('multi-irq-own-line') === 'violated' && v('multi-irq-rfc') === 'pass' && v('multi-irq-per-line-status') === 'pass')) return 'The verdicts below do not match the expected answer; read the table.';
+      const proof = (name: string): string => (v(name) === 'verified' ? 'verified exhaustively' : 'no violation found; the litmus stopped at its bound');
+      return `**Only with care.** A shared status is safe if every handler, after acking, services all queues (the 2023 RFC's handler: ${proof('litmus --queues 2 --lines 2 --line-handler rfc')}), or with a status/ACK register per line (${proof('litmus --queues 2 --lines 2 --line-handler per-line')}). A handler that acks the shared register and looks only at its own line's queues loses a wake-up: it finds the bit another line's handler already acked (multi-irq-own-line violates P-ROUTE; the litmus finds a lost interrupt).`;
+    },
   },
   {
     id: 'q3-mmio-msi',
@@ -84,7 +87,7 @@ export const QUESTIONS: readonly Question[] = [
     ],
     properties: ['P-ROUTE', 'P-QUIESCE', 'P-ISR', 'P-IRQ-MUST'],
     answer: (v) => v('mmio-msi-2020') === 'violated' && v('mmio-msi-latched-locked') === 'pass' && v('mmio-msi-masked-locked') === 'pass'
-      ? '**No.** With live registers an interrupt between the MsiAddrLow and MsiData writes sends a torn message (new destination, old vector), even from one CPU and with a driver lock. Either fix — latching the words until a CONFIGURE command, or mask → write → unmask with a pending bit — makes one CPU\'s update atomic, but the shared MsiVecSel still lets two CPUs\' updates cross; each fix is safe only *together with* a driver lock around the selector sequence (verified exhaustively). MSI-X, a table entry per vector with no selector, needs neither.'
+      ? `**No.** With live registers an interrupt between the MsiAddrLow and MsiData writes sends a torn message (new destination, old vector), even from one CPU and with a driver lock. Either fix — latching the words until a CONFIGURE command, or mask → write → unmask with a pending bit — makes one CPU's update atomic, but the shared MsiVecSel still lets two CPUs' updates cross; each fix is safe only together with a driver lock around the selector sequence (${v('msi-litmus --profile mmio-msi-latched --movers 2 --selector-lock') === 'verified' && v('msi-litmus --profile mmio-msi-masked --movers 2 --selector-lock') === 'verified' ? 'verified exhaustively' : 'no violation found; the litmus stopped at its bound'}). MSI-X, a table entry per vector with no selector, needs neither.`
       : 'The verdicts below do not match the expected answer; read the table.',
   },
   {
@@ -94,8 +97,15 @@ export const QUESTIONS: readonly Question[] = [
     variants: ['mmio-v2', 'mmio-v2-flags', 'mmio-v2-ioeventfd', 'mmio-v1', 'mmio-v1-flags'],
     litmus: [notifyLitmus({}), notifyLitmus({ flags: true })],
     properties: NOTIFY_PROPS,
-    answer: (v) => ['mmio-v2', 'mmio-v2-flags', 'mmio-v2-ioeventfd'].every((n) => v(n) === 'pass')
-      ? '**All are correct; they differ in cost.** Every scheme passes every property (and the one-queue litmus is verified with EVENT_IDX and with flags). The metrics table gives the price: kicks and interrupts per buffer, the share of handler runs that found nothing, and handler runs per CPU.'
-      : 'A notification scheme failed a property; read the table.',
+    answer: (v, m) => {
+      if (!['mmio-v2', 'mmio-v2-flags', 'mmio-v2-ioeventfd'].every((n) => v(n) === 'pass')) return 'A notification scheme failed a property; read the table.';
+      const [ev, fl, io] = [m('mmio-v2'), m('mmio-v2-flags'), m('mmio-v2-ioeventfd')];
+      const cost = ev && fl && io
+        ? ` EVENT_IDX takes ${ev.interruptsPerBuffer.toFixed(2)} interrupts per buffer against ${fl.interruptsPerBuffer.toFixed(2)} with flags, for ${ev.kicksPerBuffer.toFixed(2)} against ${fl.kicksPerBuffer.toFixed(2)} kicks; ioeventfd-style kicks cost ${io.kicksPerBuffer.toFixed(2)} kicks per buffer against ${ev.kicksPerBuffer.toFixed(2)} synchronous, with ${Math.round(io.idleHandlerShare * 100)}% of handler runs finding nothing (${Math.round(ev.idleHandlerShare * 100)}% synchronous).`
+        : '';
+      const litmus = v('litmus --queues 1') === 'verified' && v('litmus --queues 1 --flags') === 'verified'
+        ? ', and the one-queue litmus is verified with EVENT_IDX and with flags' : ' (the one-queue litmus was only explored up to its state bound here)';
+      return `**All are correct; they differ in cost.** Every scheme passes every property${litmus}.${cost}`;
+    },
   },
 ];

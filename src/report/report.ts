@@ -8,7 +8,7 @@ import type { Violation } from '../oracles/index.ts';
 import { renderMermaidSequence } from '../trace/mermaid.ts';
 import { renderSequenceChart } from '../trace/sequence-chart.ts';
 import type { Block } from './document.ts';
-import { verdictOf, type LitmusEvidence, type QuestionEvidence, type ReportOptions, type VariantEvidence } from './gather.ts';
+import { metricsOf, verdictOf, type LitmusEvidence, type QuestionEvidence, type ReportOptions, type VariantEvidence } from './gather.ts';
 import { percent, renderCoverageMarkdownBlocks, type RequirementCoverage } from './requirement-coverage.ts';
 import { totalTransitionShare, type MachineCoverage } from './transition-coverage.ts';
 import { MACHINES, renderMachineMermaid } from './statecharts.ts';
@@ -39,7 +39,8 @@ function violatedProps(records: readonly Violation[]): Set<string> {
 function variantRow(e: VariantEvidence, props: readonly string[]): string[] {
   const c = e.result.counterexample;
   const bad = c ? violatedProps(c.result.violations) : new Set<string>();
-  const cells = props.map((p) => (bad.has(p) ? '**violated**' : c ? '—' : 'pass'));
+  // The property the search stopped on in bold; others the same shrunk run also broke, plain.
+  const cells = props.map((p) => (p === c?.violation.property ? '**violated**' : bad.has(p) ? 'violated too' : c ? '—' : 'pass'));
   const runs = c ? (c.fromCorpus ? 'regression corpus' : `found at run ${c.foundAtRun}`) : `${e.result.runs} runs`;
   return [`\`${e.variant.name}\``, e.variant.kind, e.variant.expect === 'pass' ? 'pass' : 'violate', ...cells, runs, `\`${e.command}\``];
 }
@@ -49,7 +50,7 @@ function litmusRow(e: LitmusEvidence, props: readonly string[]): string[] {
   const verdict = r.verdict === 'verified' ? `verified: ${r.states} states / ${r.schedules} schedules, depth ≤ ${r.depth}`
     : r.verdict === 'bounded' ? `no violation up to ${r.states} states (bounded, not a proof)` : '**violated**';
   const cells = props.map((p) => (p === e.spec.property ? verdict : 'n/a'));
-  const how = r.counterexample ? `minimal: ${r.counterexample.choices} choices` : 'every schedule';
+  const how = r.counterexample ? `minimal: ${r.counterexample.choices} choices` : r.verdict === 'verified' ? 'every schedule' : `stopped at ${r.states} states`;
   return [`\`${e.spec.name}\``, 'exhaustive', '', ...cells, how, `\`${e.command}\``];
 }
 
@@ -89,11 +90,11 @@ function questionBlocks(e: QuestionEvidence, opts: ReportOptions): Block[] {
   const blocks: Block[] = [
     { kind: 'h', level: 2, text: q.title, id: q.id },
     { kind: 'p', text: q.ask },
-    { kind: 'p', text: q.answer((name) => verdictOf(e, name)) },
+    { kind: 'p', text: q.answer((name) => verdictOf(e, name), (name) => metricsOf(e, name)) },
     { kind: 'p', text: '**Variants compared:**' },
     { kind: 'list', items: e.variants.map((x) => `\`${x.variant.name}\` (${x.variant.kind}): ${x.variant.description}`) },
     { kind: 'table', header: ['variant / check', 'kind', 'expected', ...props, 'search', 'reproduce'], rows: [...e.variants.map((x) => variantRow(x, props)), ...e.litmus.map((x) => litmusRow(x, props))] },
-    { kind: 'p', text: `Runs: PCT, ${opts.runs} schedules per variant, seed ${opts.seed}; a counterexample is shrunk and its row reproduces it. "—": not judged further once the run broke. Exhaustive checks: breadth-first with state hashing, so a counterexample is minimal in scheduling choices.` },
+    { kind: 'p', text: `Runs: PCT, ${opts.runs} schedules per variant, seed ${opts.seed}; a counterexample is shrunk and its row reproduces it. "violated too": the same shrunk run also breaks it; "—": not broken by that run. Exhaustive checks: breadth-first with state hashing, so a counterexample is minimal in scheduling choices.` },
     ...metricsBlocks(e, opts),
   ];
   const broken = [...e.variants.filter((x) => x.result.counterexample), ...e.litmus.filter((x) => x.result.counterexample)];
@@ -132,7 +133,7 @@ export function buildReport(input: ReportInput): Block[] {
     { kind: 'h', level: 1, text: 'virtio-conform: evidence for spec authors' },
     { kind: 'p', text: `Made by \`${input.command}\` (PCT, ${opts.runs} schedules per variant, seed ${opts.seed}; exhaustive checks up to ${opts.maxStates} states). Every row names the command that reproduces it; the same seed gives the same report.` },
     { kind: 'list', items: [
-      ...input.questions.map((q) => `${q.question.title} — ${q.question.answer((name) => verdictOf(q, name)).split('. ')[0]!.replace(/\*\*/g, '')}.`),
+      ...input.questions.map((q) => `${q.question.title} — ${q.question.answer((name) => verdictOf(q, name), (name) => metricsOf(q, name)).split('. ')[0]!.replace(/\*\*/g, '')}.`),
       `Requirement coverage: ${percent(input.requirements.checked)} of requirements checked; ${percent(input.requirements.targetKilled)} of the target MUSTs shown to fail on a mutant.`,
       ...(t ? [`Transition coverage of the statecharts: ${percent({ n: t.covered, of: t.total })}.`] : []),
     ] },
