@@ -54,6 +54,12 @@ function litmusRow(e: LitmusEvidence, props: readonly string[]): string[] {
   return [`\`${e.spec.name}\``, 'exhaustive', '', ...cells, how, `\`${e.command}\``];
 }
 
+/** The answer's lead and the two sentences after it, for the summary at the top. */
+function headline(answer: string): string {
+  const sentences = answer.replace(/\*\*/g, '').split(/(?<=[.)])\s+(?=[A-Z])/);
+  return sentences.slice(0, 3).join(' ');
+}
+
 const AFTER_MARK = 3;
 
 function counterexampleBlocks(title: string, v: Violation, records: readonly KernelRecord[], procNames: readonly string[], replay: string, regVersion: 1 | 2): Block[] {
@@ -133,7 +139,7 @@ export function buildReport(input: ReportInput): Block[] {
     { kind: 'h', level: 1, text: 'virtio-conform: evidence for spec authors' },
     { kind: 'p', text: `Made by \`${input.command}\` (PCT, ${opts.runs} schedules per variant, seed ${opts.seed}; exhaustive checks up to ${opts.maxStates} states). Every row names the command that reproduces it; the same seed gives the same report.` },
     { kind: 'list', items: [
-      ...input.questions.map((q) => `${q.question.title} — ${q.question.answer((name) => verdictOf(q, name), (name) => metricsOf(q, name)).split('. ')[0]!.replace(/\*\*/g, '')}.`),
+      ...input.questions.map((q) => `**${q.question.title}** ${headline(q.question.answer((name) => verdictOf(q, name), (name) => metricsOf(q, name)))}`),
       `Requirement coverage: ${percent(input.requirements.checked)} of requirements checked; ${percent(input.requirements.targetKilled)} of the target MUSTs shown to fail on a mutant.`,
       ...(t ? [`Transition coverage of the statecharts: ${percent({ n: t.covered, of: t.total })}.`] : []),
     ] },
