@@ -33,9 +33,20 @@ export function stepOracle<M extends AnyStateMachine>(
   event: EventFromLogic<M>,
 ): { snapshot: SnapshotFrom<M>; accepted: boolean } {
   if (!(snapshot as AnyMachineSnapshot).can(event)) return { snapshot, accepted: false };
+  transitionRecorder?.(machine, snapshot as AnyMachineSnapshot, event); // --- report hook (branch report)
   const [next] = transition(machine, snapshot, event);
   return { snapshot: next, accepted: true };
 }
+
+// --- report hook (branch report): transition coverage. Off (undefined) unless the report
+// measures which statechart transitions the oracles take; memoStepper then bypasses its cache.
+type TransitionRecorder = (machine: AnyStateMachine, snapshot: AnyMachineSnapshot, event: unknown) => void;
+let transitionRecorder: TransitionRecorder | undefined;
+/** Observe every accepted oracle step (for transition coverage); `undefined` turns it off. */
+export function setTransitionRecorder(recorder: TransitionRecorder | undefined): void {
+  transitionRecorder = recorder;
+}
+// --- end report hook
 
 /**
  * Whether the oracle is in a state that still owes something (tag `obligation`, P's hot
@@ -75,6 +86,7 @@ export function memoStepper<M extends AnyStateMachine>(machine: M, maxEntries = 
     return table;
   };
   return (snapshot: SnapshotFrom<M>, event: EventFromLogic<M>): Step => {
+    if (transitionRecorder) return stepOracle(machine, snapshot, event); // report hook: every step seen
     let hit = eventNode(tableOf(snapshot), event as Record<string, unknown>).get(STEP) as Step | undefined;
     if (!hit) {
       hit = stepOracle(machine, snapshot, event);

@@ -32,7 +32,7 @@ export const MMIO_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'MMIO-DEV-6', section: '4.2.2.1', area: 'mmio', role: 'device', level: 'MUST NOT',
     text: 'Access no queue memory while that queue\'s QueueReady is 0.',
-    properties: [],
+    properties: ['P-STATUS'],
   },
   {
     id: 'MMIO-DEV-7', section: '4.2.2.1', area: 'mmio', role: 'device', level: 'MUST',
@@ -42,7 +42,7 @@ export const MMIO_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'MMIO-DEV-8', section: '4.2.3.4', area: 'mmio', role: 'device', level: '(descriptive)',
     text: 'One dedicated interrupt line per device, asserted while any InterruptStatus bit is set.',
-    properties: ['P-ISR'],
+    properties: ['P-ISR', 'P-QUIESCE'],
   },
   {
     id: 'MMIO-DRV-1', section: '4.2.2.2', area: 'mmio', role: 'driver', level: 'MUST NOT',
@@ -122,7 +122,7 @@ export const MMIO_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'MMIO-DRV-16', section: '4.2.3.4.1', area: 'mmio', role: 'driver', level: 'MUST / SHOULD / MUST',
     text: 'On an interrupt, read InterruptStatus for the cause, treat the used-buffer bit as a notification for every active queue (SHOULD), and ack the handled bits.',
-    properties: ['P-QUIESCE', 'P-ISR'],
+    properties: ['P-QUIESCE', 'P-ISR', 'P-ROUTE'],
   },
   {
     id: 'MMIO-DRV-17', section: '4.2.3.3', area: 'mmio', role: 'driver', level: '(procedure)',

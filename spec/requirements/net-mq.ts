@@ -7,37 +7,37 @@ export const NET_MQ_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'NET-MQ-DEV-1', section: '5.1.4.1', area: 'net-mq', role: 'device', level: 'MUST',
     text: 'If MQ is offered, max_virtqueue_pairs lies in 1..0x8000.',
-    properties: [],
+    properties: ['P-MQ'],
   },
   {
     id: 'NET-MQ-DRV-1', section: '5.1.9.5.6.1', area: 'net-mq', role: 'driver', level: 'MUST',
     text: 'Set up the virtqueues before enabling them with VQ_PAIRS_SET.',
-    properties: [],
+    properties: ['P-MQ'],
   },
   {
     id: 'NET-MQ-DRV-2', section: '5.1.9.5.6.1', area: 'net-mq', role: 'driver', level: 'MUST NOT',
     text: 'Request no virtqueue_pairs of 0 or above max_virtqueue_pairs.',
-    properties: [],
+    properties: ['P-MQ'],
   },
   {
     id: 'NET-MQ-DRV-3', section: '5.1.9.5.6.1', area: 'net-mq', role: 'driver', level: 'MUST',
     text: 'Before VQ_PAIRS_SET, transmit only on transmitq1.',
-    properties: [],
+    properties: ['P-MQ'],
   },
   {
     id: 'NET-MQ-DRV-4', section: '5.1.9.5.6.1', area: 'net-mq', role: 'driver', level: 'MUST NOT',
     text: 'Once VQ_PAIRS_SET is in the available ring, queue no packets on transmit queues above virtqueue_pairs.',
-    properties: [],
+    properties: ['P-MQ'],
   },
   {
     id: 'NET-MQ-DEV-2', section: '5.1.9.5.6.2', area: 'net-mq', role: 'device', level: 'MUST',
     text: 'After reset or initialization, deliver received packets only to receiveq1.',
-    properties: [],
+    properties: ['P-MQ'],
   },
   {
     id: 'NET-MQ-DEV-3', section: '5.1.9.5.6.2', area: 'net-mq', role: 'device', level: 'MUST NOT',
     text: 'Once the VQ_PAIRS_SET buffer is used, deliver to no receive queue above virtqueue_pairs.',
-    properties: [],
+    properties: ['P-MQ'],
   },
   {
     id: 'NET-MQ-DEV-4', section: '5.1.9.5.6', area: 'net-mq', role: 'device', level: 'MUST / SHOULD / MAY',
@@ -62,6 +62,6 @@ export const NET_MQ_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'NET-CVQ-1', section: '2.1.2 + 3.1.1', area: 'net-mq', role: 'driver', level: 'MUST NOT',
     text: 'Send no control-queue command, VQ_PAIRS_SET included, before DRIVER_OK (STATUS-DRV-10 applied to the control queue).',
-    properties: ['P-STATUS'],
+    properties: ['P-STATUS', 'P-MQ'],
   },
 ];

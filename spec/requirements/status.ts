@@ -32,12 +32,12 @@ export const STATUS_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'STATUS-DRV-6', section: '3.1.1 step 4', area: 'status', role: 'driver', level: 'MUST NOT',
     text: 'Write no device-specific config before FEATURES_OK; reading it is allowed.',
-    properties: [],
+    properties: ['P-STATUS'],
   },
   {
     id: 'STATUS-DRV-7', section: '3.1.1 step 5', area: 'status', role: 'driver', level: 'MUST NOT',
     text: 'Add no feature to the accepted set once FEATURES_OK has been written.',
-    properties: ['P-FEAT'],
+    properties: ['P-FEAT', 'P-STATUS'],
   },
   {
     id: 'STATUS-DRV-8', section: '3.1.1 step 6', area: 'status', role: 'driver', level: '(procedure)',
@@ -82,7 +82,7 @@ export const STATUS_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'STATUS-DEV-2', section: '2.1.2 / 3.2.1', area: 'status', role: 'device', level: 'SHOULD / MUST',
     text: 'Set DEVICE_NEEDS_RESET on an error that needs a reset (SHOULD); if DRIVER_OK is set, follow with a config-change notification (MUST).',
-    properties: [],
+    properties: ['P-STATUS'],
   },
   {
     id: 'STATUS-DEV-3', section: '2.4.1', area: 'status', role: 'device', level: 'MUST',
@@ -92,7 +92,7 @@ export const STATUS_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'STATUS-DEV-4', section: '2.4.1', area: 'status', role: 'device', level: 'MUST NOT',
     text: 'After presenting status 0, send no notification and touch no queue until the driver initializes the device again.',
-    properties: [],
+    properties: ['P-STATUS'],
   },
   {
     id: 'STATUS-DEV-5', section: '2.2.2', area: 'status', role: 'device', level: 'SHOULD / MUST',

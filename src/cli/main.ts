@@ -30,6 +30,9 @@ import type { SimulationBuilder } from '../explore/run-once.ts';
 // --- mutate hook (branch mutate): `mutate`
 import { MutateUsageError, registerMutateCommand } from './mutate.ts';
 // --- end mutate hook
+// --- report hook (branch report): `report`, `coverage`, `models`
+import { registerReportCommands } from './report.ts';
+// --- end report hook
 
 class UsageError extends Error {}
 
@@ -272,6 +275,7 @@ async function loadDevice(file: string, v: Variant): Promise<DeviceFactory> {
   }
   return factory;
 }
+registerReportCommands(program); // report hook (branch report)
 
 try {
   await program.parseAsync(process.argv);
