@@ -13,7 +13,7 @@ describe('virtio-conform report, coverage, models', () => {
   it('report writes Markdown and HTML with the answer, the table, the counterexamples and the coverage', () => {
     const out = resolve('tmp/report-cli');
     rmSync(out, { recursive: true, force: true });
-    const r = cli('report', '--out', out, '--question', 'q3', '--runs', '20', '--metric-runs', '2', '--mutant-runs', '0', '--schedules', '1');
+    const r = cli('report', '--out', out, '--question', 'q3', '--runs', '80', '--metric-runs', '2', '--mutant-runs', '0', '--schedules', '1');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/\[1\/15\] pci-msix: pass/); // progress
     expect(r.stdout).toMatch(/target \(MUSTs .*: \d+ of \d+ \(\d+(\.\d)?%\)/);
