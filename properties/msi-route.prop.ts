@@ -7,9 +7,9 @@ import fc from 'fast-check';
 import { VARIANTS } from '../src/variants/catalogue.ts';
 import type { SimConfig } from '../src/sim/config.ts';
 import { runOnce, type RunResult } from '../src/explore/run-once.ts';
-import { shrinkFailure } from '../src/explore/shrink.ts';
-import { ArrayChoiceSource, decodePath, encodePath } from '../src/kernel/index.ts';
-import { anySchedule, mutantSchedule, sourceOf } from './arbitraries/schedule.arb.ts';
+import { ArrayChoiceSource, decodePath } from '../src/kernel/index.ts';
+import { anySchedule, sourceOf } from './arbitraries/schedule.arb.ts';
+import { expectCaughtShrunkReplayed } from './support/caught.ts';
 
 const byName = (name: string) => VARIANTS.find((v) => v.name === name)!;
 const noteCount = (r: RunResult, name: string) =>
@@ -50,22 +50,7 @@ const violating = VARIANTS.filter((v) => v.kind === 'proposal' && v.expect === '
 
 describe('proposal profiles: the verdict the model shows, shrunk and replayable', () => {
   it.each(violating.map((v) => [v.name, v] as const))('%s violates P-ROUTE', (_name, v) => {
-    let failing: RunResult | undefined;
-    const out = fc.check(
-      fc.property(mutantSchedule(1200), (schedule) => {
-        const r = runOnce(v.config, sourceOf(schedule));
-        if (r.violations.length > 0) failing = r;
-        return r.violations.length === 0;
-      }),
-      { seed: 20261123, numRuns: 3000 },
-    );
-    expect(out.failed).toBe(true);
-    const first = failing!.violations[0]!;
-    expect(first.property).toBe('P-ROUTE');
-    const shrunk = shrinkFailure(v.config, failing!.path, 'P-ROUTE', 300);
-    const replay = runOnce(shrunk.config, new ArrayChoiceSource(shrunk.result.path));
-    expect(replay.violations[0]?.property).toBe('P-ROUTE');
-    expect(encodePath(replay.path)).toBe(encodePath(shrunk.result.path));
+    expectCaughtShrunkReplayed(v.config, 'P-ROUTE', { maxStep: 1200, numRuns: 3000, shrinkBudget: 300 });
   });
 });
 

@@ -8,10 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { VARIANTS } from '../src/variants/catalogue.ts';
-import { runOnce, type RunResult } from '../src/explore/run-once.ts';
-import { shrinkFailure } from '../src/explore/shrink.ts';
-import { ArrayChoiceSource, encodePath } from '../src/kernel/index.ts';
-import { anySchedule, mutantSchedule, sourceOf } from './arbitraries/schedule.arb.ts';
+import { runOnce } from '../src/explore/run-once.ts';
+import { anySchedule, sourceOf } from './arbitraries/schedule.arb.ts';
+import { expectCaughtShrunkReplayed } from './support/caught.ts';
 
 const multi = VARIANTS.filter((v) => v.config.maxQueuePairs > 0 && v.kind !== 'mutant');
 const passing = multi.filter((v) => v.expect === 'pass');
@@ -45,21 +44,6 @@ describe('multiqueue and multi-line variants the model judges safe pass every or
 
 describe('multi-line proposals the model judges unsafe are caught, shrunk and replayed', () => {
   it.each(failing.map((v) => [v.name, v] as const))('%s', (_name, v) => {
-    let found: RunResult | undefined;
-    const out = fc.check(
-      fc.property(mutantSchedule(1500), (schedule) => {
-        const r = runOnce(v.config, sourceOf(schedule));
-        if (r.violations.length > 0) found = r;
-        return r.violations.length === 0;
-      }),
-      { seed: 20261123, numRuns: 500 },
-    );
-    expect(out.failed).toBe(true);
-    const first = found!.violations[0]!;
-    expect(first.property).toBe(v.caughtBy);
-    const shrunk = shrinkFailure(v.config, found!.path, first.property, 200);
-    const replay = runOnce(shrunk.config, new ArrayChoiceSource(shrunk.result.path));
-    expect(replay.violations[0]?.property).toBe(v.caughtBy);
-    expect(encodePath(replay.path)).toBe(encodePath(shrunk.result.path));
+    expectCaughtShrunkReplayed(v.config, v.caughtBy!, { maxStep: 1500, numRuns: 500, shrinkBudget: 200 });
   });
 });

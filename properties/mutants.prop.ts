@@ -2,14 +2,12 @@
 // (priorities + change points), shrinks them to the fewest preemptions, our shrinker minimises the packets and path, and the
 // shrunk path replays to the same violation. A property that never fails proves nothing.
 import { describe, expect, it } from 'vitest';
-import fc from 'fast-check';
 import { VARIANTS } from '../src/variants/catalogue.ts';
-import { runOnce, type RunResult } from '../src/explore/run-once.ts';
-import { shrinkFailure } from '../src/explore/shrink.ts';
-import { ArrayChoiceSource, decodePath, encodePath } from '../src/kernel/index.ts';
+import { runOnce } from '../src/explore/run-once.ts';
+import { ArrayChoiceSource, decodePath } from '../src/kernel/index.ts';
 import { REFERENCE_DEVICE } from '../src/device/quirks.ts';
 import { REFERENCE_DRIVER } from '../src/driver/quirks.ts';
-import { mutantSchedule, sourceOf } from './arbitraries/schedule.arb.ts';
+import { expectCaughtShrunkReplayed } from './support/caught.ts';
 import { ORACLES } from '../src/oracles/index.ts';
 
 const mutants = VARIANTS.filter((v) => v.kind === 'mutant');
@@ -23,23 +21,8 @@ describe('bug-zoo mutants are caught with a shrunk, replayable counterexample', 
   });
 
   it.each(searchable.map((m) => [m.name, m] as const))('%s is found by search', (_name, m) => {
-    let failing: RunResult | undefined;
-    const out = fc.check(
-      fc.property(mutantSchedule(1200), (schedule) => {
-        const r = runOnce(m.config, sourceOf(schedule));
-        if (r.violations.length > 0) failing = r;
-        return r.violations.length === 0;
-      }),
-      { seed: 20261123, numRuns: 2000 },
-    );
-    expect(out.failed).toBe(true);
-    const first = failing!.violations[0]!;
-    expect(first.property).toBe(m.caughtBy);
     // Minimise packets and path, then replay the shrunk path: same property, same trace.
-    const shrunk = shrinkFailure(m.config, failing!.path, first.property, 300);
-    const replay = runOnce(shrunk.config, new ArrayChoiceSource(shrunk.result.path));
-    expect(replay.violations[0]?.property).toBe(m.caughtBy);
-    expect(encodePath(replay.path)).toBe(encodePath(shrunk.result.path));
+    const { first, shrunk, replay } = expectCaughtShrunkReplayed(m.config, m.caughtBy!, { maxStep: 1200, numRuns: 2000, shrinkBudget: 300 });
     expect(replay.records.length).toBe(shrunk.result.records.length);
     expect(shrunk.result.violations[0]!.at).toBeLessThanOrEqual(first.at);
   });
