@@ -139,12 +139,13 @@ export function recordDecoder(
               break;
             }
             case 'mmioRead': {
-              if (r.result === undefined) break;
-              if (e.off >= MMIO.Config) emit({ t: 'drv.readConfig', off: e.off - MMIO.Config, size: e.size, value: r.result }, i);
-              else if (e.off === MMIO.Status && r.result !== undefined) emit({ t: 'drv.readStatus', value: r.result & 0xff }, i);
-              else if (e.off === MMIO.DeviceFeatures && r.result !== undefined) emit({ t: 'drv.readDeviceFeatures', value: r.result }, i);
-              else if (e.off === MMIO.InterruptStatus && r.result !== undefined) emit({ t: 'drv.readIsr', value: r.result }, i);
-              else if (e.off === MMIO_EXPERIMENTAL_LINES.LineInterruptStatus && r.result !== undefined) emit({ t: 'drv.readLineIsr', value: r.result }, i);
+              const v = r.result;
+              if (v === undefined) break; // a read whose step has not ended yet
+              if (e.off >= MMIO.Config) emit({ t: 'drv.readConfig', off: e.off - MMIO.Config, size: e.size, value: v }, i);
+              else if (e.off === MMIO.Status) emit({ t: 'drv.readStatus', value: v & 0xff }, i);
+              else if (e.off === MMIO.DeviceFeatures) emit({ t: 'drv.readDeviceFeatures', value: v }, i);
+              else if (e.off === MMIO.InterruptStatus) emit({ t: 'drv.readIsr', value: v }, i);
+              else if (e.off === MMIO_EXPERIMENTAL_LINES.LineInterruptStatus) emit({ t: 'drv.readLineIsr', value: v }, i);
               break;
             }
             case 'setIrq':

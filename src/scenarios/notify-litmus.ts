@@ -26,7 +26,7 @@ import { Vring, type VringLayout } from '../driver/vring.ts';
 import { REFERENCE_DRIVER } from '../driver/quirks.ts';
 import { VIRTIO_F } from '../../spec/facts/feature-bits.ts';
 import { MMIO, MMIO_EXPERIMENTAL_LINES } from '../../spec/facts/mmio-registers.ts';
-import { DeviceInterruptLines, type InterruptLineProfile } from '../transport/mmio/irq-lines.ts';
+import { DeviceInterruptLines, type InterruptLineProfile, edgeLines } from '../transport/mmio/irq-lines.ts';
 import { type LineHost, LineHandlers } from '../driver/line-handlers.ts';
 
 export interface NotifyLitmusConfig {
@@ -96,7 +96,7 @@ export class NotifyLitmus implements LineHost {
       ...(wrap ? { wrap } : {}), // mutation testing (src/mutate)
     });
     const profile = litmusLineProfile(config);
-    this.irq = new InterruptController(this.world, 1, config.lines, config.lines === 2 && profile.status === 'shared' ? [0, 1] : []);
+    this.irq = new InterruptController(this.world, 1, config.lines, edgeLines(profile, LINE));
     bus.controller = this.irq;
     if (config.lines === 2) {
       const emit = (name: string, data: Record<string, number | string | boolean>) => this.world.emit(this.world.current, note(name, data));

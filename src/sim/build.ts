@@ -9,6 +9,7 @@ import { MmioBus } from '../platform/mmio-bus.ts';
 import { spawnVcpu } from '../platform/vcpu.ts';
 import { NetDevice } from '../device/net-device.ts';
 import { MmioTransportDevice } from '../transport/mmio/mmio-device.ts';
+import { edgeLines } from '../transport/mmio/irq-lines.ts';
 import { VirtioMmioDriver } from '../driver/virtio-mmio.ts';
 import { NetDriver } from '../driver/net-driver.ts';
 import { statusProber } from '../driver/status-prober.ts';
@@ -48,9 +49,7 @@ export function buildPlatform(config: SimConfig, source: ChoiceSource, onRecord?
   const bus = new MmioBus();
   const world = new World({ memory, bus, memoryModel: config.memoryModel, source, maxSteps: config.maxSteps, ...(onRecord ? { onRecord } : {}), ...(wrap ? { wrap } : {}) });
   const lineCount = config.lines.count;
-  // Several lines sharing one InterruptStatus are edges (irqfd); one line, or per-line status, levels.
-  const edges = lineCount > 1 && config.lines.status === 'shared' ? Array.from({ length: lineCount }, (_, k) => DEVICE_LINE + k) : [];
-  const irq = new InterruptController(world, config.cpus, DEVICE_LINE + lineCount, edges);
+  const irq = new InterruptController(world, config.cpus, DEVICE_LINE + lineCount, edgeLines(config.lines, DEVICE_LINE));
   bus.controller = irq;
   return { memory, dma, bus, world, irq };
 }

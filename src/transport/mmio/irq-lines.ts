@@ -30,6 +30,11 @@ export function lineOfQueue(q: number, lines: number): number {
   return (q >> 1) % lines;
 }
 
+/** The platform lines of a profile that are edges: several lines sharing one status (irqfd). */
+export function edgeLines(profile: InterruptLineProfile, base: number): number[] {
+  return profile.count > 1 && profile.status === 'shared' ? Array.from({ length: profile.count }, (_, k) => base + k) : [];
+}
+
 type Emit = (name: string, data: Record<string, number | string | boolean>) => void;
 
 export class DeviceInterruptLines {
@@ -87,12 +92,13 @@ export class DeviceInterruptLines {
     this.status[s]! |= bit;
     this.emit('dev.isr', { value: this.status[s]!, set: bit, q, line });
     const site = `dev.raise_${kind}`;
-    if (!this.multi || this.profile.status === 'per-line') {
-      this.irq.drive(this.base + line, 1, site); // level = its InterruptStatus ≠ 0 (MMIO-DEV-8)
-    } else {
-      this.irq.drive(this.base + line, 1, site); // an edge (irqfd): the controller latches it
-      this.irq.drive(this.base + line, 0, site);
-    }
+    this.irq.drive(this.base + line, 1, site); // a level: its InterruptStatus ≠ 0 (MMIO-DEV-8)
+    if (this.edges) this.irq.drive(this.base + line, 0, site); // an edge (irqfd): the controller latched it
+  }
+
+  /** Several lines sharing one status are edges (no per-line level can be defined). */
+  private get edges(): boolean {
+    return this.multi && this.profile.status === 'shared';
   }
 
   /**
@@ -114,7 +120,7 @@ export class DeviceInterruptLines {
   private clear(s: number, bits: number, keepLine: boolean): void {
     this.status[s]! &= ~bits;
     this.emit('dev.isr', { value: this.status[s]!, set: 0, q: -1, line: this.profile.status === 'per-line' ? s : -1 });
-    if (this.multi && this.profile.status === 'shared') return; // edges: nothing stays asserted
+    if (this.edges) return; // edges: nothing stays asserted
     if (!(keepLine && this.status[s] === 0)) this.irq.drive(this.base + s, this.status[s] !== 0 ? 1 : 0, 'dev.ack_update_irq');
   }
 
@@ -123,7 +129,7 @@ export class DeviceInterruptLines {
     for (let s = 0; s < this.status.length; s++) {
       this.status[s] = 0;
       this.emit('dev.isr', { value: 0, set: 0, q: -1, line: this.profile.status === 'per-line' ? s : -1 });
-      if (!this.multi || this.profile.status === 'per-line') this.irq.drive(this.base + s, 0, 'dev.reset_irq');
+      if (!this.edges) this.irq.drive(this.base + s, 0, 'dev.reset_irq');
     }
   }
 }
