@@ -54,7 +54,7 @@ const REGIONS: readonly [base: number, cap: number][] = [
 
 /**
  * A device factory running v86's `VirtioConsole` (constructor from `loadVirtioConsole()`).
- * @example const Console = await loadVirtioConsole(); buildV86Simulation(config, source, v86ConsoleDevice(Console))
+ * @example const Console = await loadVirtioConsole(); runV86(v86ConsoleDevice(Console), { seed: 1, scheduler: 'pct', tx: 3, queueSize: 4 })
  */
 export function v86ConsoleDevice(Console: V86Any): DeviceFactory {
   return (platform: DevicePlatform) => {
@@ -95,6 +95,7 @@ export function v86ConsoleDevice(Console: V86Any): DeviceFactory {
         return value;
       },
       write(off: number, size: AccessSize, value: number) {
+        if (off >= PCI_WINDOW.config) return undefined; // configuration space is read-only here
         const port = portOf(off);
         const h = port === undefined ? undefined : ports.get(`w${size}:${port}`);
         if (h) h(value); // v86 calls a port write handler with the data only
