@@ -17,6 +17,7 @@ export function traceMeta(ctx: OracleContext, source?: string): TraceEvent {
     v: 1, seq: 0, step: 0, actor: 'kernel', type: 'meta', mmioVersion: ctx.mmioVersion, line: ctx.line, lines: ctx.interruptLines.count,
     lineStatus: ctx.interruptLines.status, lineGate: ctx.interruptLines.gate, buffered: ctx.buffered, judgeDriver: ctx.judgeDriver,
     ...(source === undefined ? {} : { source }),
+    ...(ctx.transport === 'pci' ? { transport: 'pci' } : {}),
   };
 }
 
@@ -24,6 +25,7 @@ function contextOf(meta: Extract<TraceEvent, { type: 'meta' }>): OracleContext {
   return {
     mmioVersion: meta.mmioVersion, line: meta.line, buffered: meta.buffered, judgeDriver: meta.judgeDriver,
     interruptLines: { count: Math.max(1, meta.lines), status: meta.lineStatus, gate: meta.lineGate },
+    ...(meta.transport === 'pci' ? { transport: 'pci' as const } : {}),
   };
 }
 

@@ -5,13 +5,22 @@
 
 import type { Process } from '../kernel/index.ts';
 import { INIT_SEQUENCE, STATUS } from '../../spec/facts/status-bits.ts';
-import type { VirtioMmioDriver } from './virtio-mmio.ts';
+
+/** What the probe needs of a transport driver (VirtioMmioDriver; VirtioPciConsoleDriver for virtio-pci). */
+export interface StatusProbeTarget {
+  probe(): Process<boolean>;
+  reset(): Process;
+  getFeatures(): Process<bigint>;
+  finalizeFeatures(features: bigint): Process;
+  setStatus(value: number): Process;
+  getStatus(): Process<number>;
+}
 
 /** The cumulative prefixes of the init sequence: [], [1], [1,3], [1,3,0xB], [1,3,0xB,0xF]. */
 export const GATING_START_PATHS: readonly (readonly number[])[] =
   [...INIT_SEQUENCE.map((_, i) => INIT_SEQUENCE.slice(0, i)), [...INIT_SEQUENCE]];
 
-export function* statusProber(mmio: VirtioMmioDriver, bytes: readonly number[] = range256()): Process {
+export function* statusProber(mmio: StatusProbeTarget, bytes: readonly number[] = range256()): Process {
   if (!(yield* mmio.probe())) return;
   for (const path of GATING_START_PATHS) {
     for (const b of bytes) {

@@ -6,6 +6,8 @@
 
 import { type KernelRecord, type NoteData, rmwNewValue } from '../kernel/index.ts';
 import { MMIO, MMIO_EXPERIMENTAL_LINES, MMIO_LEGACY } from '../../spec/facts/mmio-registers.ts';
+import { PCI_COMMON } from '../../spec/facts/pci-registers.ts';
+import { decodePciRead, decodePciWrite } from './decode-pci.ts';
 
 /** Which side of the protocol performed an access (from its site: `dev.…`, `drv.…`). */
 export type Side = 'dev' | 'drv' | 'other';
@@ -72,7 +74,7 @@ export const EVENT_KINDS: readonly ProtocolEvent['t'][] = [
  */
 export function decodeRecords(
   records: readonly KernelRecord[],
-  opts: { readonly mmioVersion: 1 | 2; readonly buffered: boolean },
+  opts: { readonly mmioVersion: 1 | 2; readonly buffered: boolean; readonly transport?: 'mmio' | 'pci' | undefined },
   emit: (ev: ProtocolEvent, at: number) => void,
 ): void {
   recordDecoder(opts, emit)(records, 0);
@@ -84,10 +86,11 @@ export function decodeRecords(
  * records: the loop stays inside one function, which is what keeps the checker fast.)
  */
 export function recordDecoder(
-  opts: { readonly mmioVersion: 1 | 2; readonly buffered: boolean },
+  opts: { readonly mmioVersion: 1 | 2; readonly buffered: boolean; readonly transport?: 'mmio' | 'pci' | undefined },
   emit: (ev: ProtocolEvent, at: number) => void,
 ): (records: readonly KernelRecord[], base: number) => void {
   let queueSel = 0;
+  const pci = opts.transport === 'pci';
   let step = -1;
   let control = false;
   const stepEv = { t: 'step' as const, step: 0 };
@@ -133,6 +136,12 @@ export function recordDecoder(
               if (r.result !== undefined) emitCommit(e.addr, e.size, rmwNewValue(e, r.result), i);
               break;
             case 'mmioWrite': {
+              if (pci) { // PCI hook: the virtio-pci window (decode-pci.ts)
+                if (e.off === PCI_COMMON.queue_select) queueSel = e.value;
+                const ev = decodePciWrite(e.off, e.value, queueSel);
+                if (ev) emit(ev, i);
+                break;
+              }
               if (e.off === MMIO.QueueSel) queueSel = e.value;
               const ev = decodeWrite(e.off, e.value, queueSel, opts.mmioVersion);
               if (ev) emit(ev, i);
@@ -141,6 +150,11 @@ export function recordDecoder(
             case 'mmioRead': {
               const v = r.result;
               if (v === undefined) break; // a read whose step has not ended yet
+              if (pci) { // PCI hook
+                const ev = decodePciRead(e.off, e.size, v);
+                if (ev) emit(ev, i);
+                break;
+              }
               if (e.off >= MMIO.Config) emit({ t: 'drv.readConfig', off: e.off - MMIO.Config, size: e.size, value: v }, i);
               else if (e.off === MMIO.Status) emit({ t: 'drv.readStatus', value: v & 0xff }, i);
               else if (e.off === MMIO.DeviceFeatures) emit({ t: 'drv.readDeviceFeatures', value: v }, i);

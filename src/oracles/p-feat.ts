@@ -23,12 +23,16 @@ const WHY: Record<FeatureEvent['type'], { ids: string[]; why: string }> = {
 
 const step = memoStepper(featureNegotiationMachine);
 const initial: Snap = initialTransition(featureNegotiationMachine, { transport: 'mmio', deviceType: 'net' })[0];
+/** PCI hook: a virtio-pci device other than net (v86's console) — transport features allowed over PCI, no net dependencies. */
+const initialPciOther: Snap = initialTransition(featureNegotiationMachine, { transport: 'pci', deviceType: 'other' })[0];
 
 class FeatRun implements OracleRun {
   readonly violations: Violation[] = [];
-  private snap: Snap = initial;
+  private snap: Snap;
   private status = 0;
-  constructor(private readonly judgeDriver: boolean) {}
+  constructor(private readonly judgeDriver: boolean, pci: boolean) {
+    this.snap = pci ? initialPciOther : initial;
+  }
 
   private feed(ev: FeatureEvent, at: number): void {
     const before = this.snap;
@@ -70,5 +74,5 @@ export const featureOracle: Oracle = {
   description: 'feature negotiation follows the statechart (offered, dependencies, frozen, refused when invalid)',
   events: ['drv.readDeviceFeatures', 'drv.selectDeviceFeatures', 'drv.selectDriverFeatures', 'drv.writeDriverFeatures', 'drv.writeStatus', 'note'],
   notes: ['dev.featuresOk'],
-  start: (ctx) => new FeatRun(ctx.judgeDriver),
+  start: (ctx) => new FeatRun(ctx.judgeDriver, ctx.transport === 'pci'),
 };

@@ -31,6 +31,8 @@ export interface OracleContext {
   readonly buffered: boolean;
   /** False when the guest side is a test harness that breaks driver rules on purpose: judge the device only. */
   readonly judgeDriver: boolean;
+  /** Register decoding: virtio-mmio (the default) or the virtio-pci window (spec/facts/pci-registers.ts). */
+  readonly transport?: 'mmio' | 'pci' | undefined;
 }
 
 /** One oracle over one run: feed it events in order, then `finish` at the end of the trace. */

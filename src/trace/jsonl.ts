@@ -44,6 +44,8 @@ export type TraceEvent =
   | Head<'meta'> & {
     readonly mmioVersion: 1 | 2; readonly line: number; readonly lines: number; readonly lineStatus: 'shared' | 'per-line';
     readonly lineGate: 'always' | 'feature'; readonly buffered: boolean; readonly judgeDriver: boolean; readonly source?: string;
+    /** Register layout: 'pci' for the virtio-pci window (spec/facts/pci-registers.ts); absent = virtio-mmio. */
+    readonly transport?: string;
   };
 
 export type TraceEventType = TraceEvent['type'];
@@ -81,7 +83,7 @@ const SCHEMA: { readonly [T in TraceEventType]: Spec<Extract<TraceEvent, { type:
   fault: { message: 'str' },
   quiescent: {},
   budget: {},
-  meta: { mmioVersion: 'ver', line: 'nat', lines: 'nat', lineStatus: 'lstat', lineGate: 'lgate', buffered: 'bool', judgeDriver: 'bool', source: 'str?' },
+  meta: { mmioVersion: 'ver', line: 'nat', lines: 'nat', lineStatus: 'lstat', lineGate: 'lgate', buffered: 'bool', judgeDriver: 'bool', source: 'str?', transport: 'str?' },
 };
 
 /** The field kinds of each event type, for the JSON Schema (schema.ts) — the one table both follow. */
