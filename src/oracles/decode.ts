@@ -36,6 +36,8 @@ export type ProtocolEvent =
   /** The EXPERIMENTAL per-line status/ACK registers of the multi-line proposal (packed, 2 bits per line). */
   | { readonly t: 'drv.readLineIsr'; readonly value: number }
   | { readonly t: 'drv.lineAck'; readonly value: number }
+  /** Any register access by the driver, as issued (width and offset), with the value written or read. */
+  | { readonly t: 'drv.mmio'; readonly write: boolean; readonly off: number; readonly size: number; readonly value: number }
   | { readonly t: 'mem.commit'; readonly addr: number; readonly size: number; readonly value: number }
   /**
    * A 16-bit load by `side` and the value it returned (from memory or its own store buffer).
@@ -60,7 +62,7 @@ export type ProtocolEvent =
 /** Every kind of protocol event (for oracles that read them all). */
 export const EVENT_KINDS: readonly ProtocolEvent['t'][] = [
   'drv.writeStatus', 'drv.readStatus', 'drv.kick', 'drv.selectDeviceFeatures', 'drv.readDeviceFeatures', 'drv.selectDriverFeatures',
-  'drv.writeDriverFeatures', 'drv.queueSetup', 'drv.writeConfig', 'drv.readConfig', 'drv.ack', 'drv.readIsr', 'drv.readLineIsr', 'drv.lineAck', 'mem.commit', 'mem.load', 'mem.store',
+  'drv.writeDriverFeatures', 'drv.queueSetup', 'drv.writeConfig', 'drv.readConfig', 'drv.ack', 'drv.readIsr', 'drv.readLineIsr', 'drv.lineAck', 'drv.mmio', 'mem.commit', 'mem.load', 'mem.store',
   'irq.set', 'irq.enter', 'irq.exit', 'msi.send', 'note', 'step', 'quiescent', 'budget', 'fault',
 ];
 
@@ -134,12 +136,14 @@ export function recordDecoder(
               break;
             case 'mmioWrite': {
               if (e.off === MMIO.QueueSel) queueSel = e.value;
+              emit({ t: 'drv.mmio', write: true, off: e.off, size: e.size, value: e.value }, i);
               const ev = decodeWrite(e.off, e.value, queueSel, opts.mmioVersion);
               if (ev) emit(ev, i);
               break;
             }
             case 'mmioRead': {
               if (r.result === undefined) break;
+              emit({ t: 'drv.mmio', write: false, off: e.off, size: e.size, value: r.result }, i);
               if (e.off >= MMIO.Config) emit({ t: 'drv.readConfig', off: e.off - MMIO.Config, size: e.size, value: r.result }, i);
               else if (e.off === MMIO.Status && r.result !== undefined) emit({ t: 'drv.readStatus', value: r.result & 0xff }, i);
               else if (e.off === MMIO.DeviceFeatures && r.result !== undefined) emit({ t: 'drv.readDeviceFeatures', value: r.result }, i);

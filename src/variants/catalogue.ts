@@ -178,6 +178,8 @@ export const VARIANTS: readonly Variant[] = [
     { driver: { dropConfigWhileDisabled: true }, config: { earlyAnnounce: true, announceEvery: 0 } }),
   mutant('BZ-LNX-03', 'P-FEAT', 'Linux before "virtio-net: validate features during probe" (2014): with a device offering MQ without CTRL_VQ (QEMU ctrl_vq=off,mq=on), the driver accepts MQ',
     { device: { offerMqWithoutCtrlVq: true }, driver: { acceptMqWithoutCtrlVq: true } }),
+  mutant('mq-offered-without-ctrl-vq', 'P-FEAT', 'QEMU with `ctrl_vq=off,mq=on` (BZ-LNX-03\'s trigger): the device offers MQ without its prerequisite CTRL_VQ (FEAT-DEV-1); the reference driver drops MQ and runs one pair',
+    { device: { offerMqWithoutCtrlVq: true } }),
   mutant('BZ-CH-02', 'P-MQ', 'Cloud Hypervisor 0e085592: VQ_PAIRS_SET accepted up to 0x8000, not up to max_virtqueue_pairs (driven by a driver that asks max+1)',
     { device: { pairsBoundedByProtocolMax: true }, driver: { requestPairsAboveMax: true }, config: MULTI_QUEUE }),
   mutant('mq-narrow-tx-late', 'P-MQ', 'a driver that closes transmit queues only once VQ_PAIRS_SET 1 has been answered, not when it submits it: a packet can still go to transmitq2 meanwhile (NET-MQ-DRV-4)',
@@ -192,6 +194,14 @@ export const VARIANTS: readonly Variant[] = [
   mutant('BZ-KVT-02', 'P-ROUTE', 'kvmtool 3d5cefc2: every MSI-X vector mapping starts at 0 instead of NO_VECTOR; with a driver that maps its queues only (config left unmapped), a config change fires vector 0 and is taken for a queue-0 interrupt — the config handler never runs',
     { device: { msiVectorsDefaultZero: true }, config: { irqDelivery: 'pci-msix', msi: { ...DEFAULT_CONFIG.msi, configVector: false } } }),
   // --- end MSI mutants ---
+  mutant('status-writeb', 'P-MMIO', 'a driver ported from legacy virtio-pci, where the status is a byte register (iowrite8): it writes the MMIO Status register with an 8-bit access, where every control register takes aligned 32-bit accesses (MMIO-DRV-2)',
+    { driver: { statusByteWrite: true } }),
+  mutant('reset-writes-isr', 'P-MMIO', 'a driver that, on reset, also "clears" InterruptStatus by writing 0 to it — a read-only register (MMIO-DRV-1; the device ignores the write)',
+    { driver: { resetWritesIsr: true } }),
+  mutant('queue-size-fixed', 'P-MMIO', 'a driver with a hard-coded ring size (8) that writes QueueSize without reading it against QueueSizeMax (4) (MMIO-DRV-7)',
+    { driver: { fixedQueueSize: 8 } }),
+  mutant('queue-size-after-ready', 'P-MMIO', 'a driver that writes QueueSize once more after setting QueueReady, re-programming an enabled queue (MMIO-DRV-8; the device ignores it)',
+    { driver: { rewriteSizeAfterReady: true } }),
   mutant('ack-after-process', 'P-QUIESCE', 'vm_interrupt acks InterruptStatus after scanning the queues instead of before (§4.3 analysis)',
     { driver: { ackAfterProcess: true } }),
 ];
