@@ -7,12 +7,12 @@ export const MMIO_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'MMIO-DEV-1', section: '4.2.2.1', area: 'mmio', role: 'device', level: 'MUST',
     text: 'MagicValue reads 0x74726976 ("virt").',
-    properties: [],
+    properties: ['P-MMIO'],
   },
   {
     id: 'MMIO-DEV-2', section: '4.2.2.1', area: 'mmio', role: 'device', level: 'MUST',
     text: 'Version reads 0x2 on a modern device.',
-    properties: [],
+    properties: ['P-MMIO'],
   },
   {
     id: 'MMIO-DEV-3', section: '4.2.2.1', area: 'mmio', role: 'device', level: 'MUST',

@@ -3,12 +3,13 @@
 // (MMIO-DRV-2); no write to a read-only and no read of a write-only register (MMIO-DRV-1);
 // a QueueSize no larger than the QueueSizeMax it read for that queue (MMIO-DRV-7); QueueSize
 // and the queue address registers left alone while the queue's QueueReady is 1 (MMIO-DRV-8).
-// Fed by `drv.mmio` (every register access the driver issues) only. Driver rules: not judged
-// when the guest side is a harness (`judgeDriver` false).
+// The device side: MagicValue reads "virt" (MMIO-DEV-1), Version the layout's version
+// (MMIO-DEV-2). Fed by `drv.mmio` (every register access the driver issues) only. Driver
+// rules: not judged when the guest side is a harness (`judgeDriver` false).
 
 import type { Oracle, OracleContext, OracleRun, Violation } from './types.ts';
 import type { ProtocolEvent } from './decode.ts';
-import { MMIO, MMIO_EXPERIMENTAL_LINES, MMIO_LEGACY } from '../../spec/facts/mmio-registers.ts';
+import { MMIO, MMIO_EXPERIMENTAL_LINES, MMIO_LEGACY, MMIO_MAGIC } from '../../spec/facts/mmio-registers.ts';
 
 const name = (off: number): string =>
   Object.entries({ ...MMIO, ...MMIO_LEGACY, ...MMIO_EXPERIMENTAL_LINES }).find(([, o]) => o === off)?.[0] ?? `0x${off.toString(16)}`;
@@ -48,8 +49,17 @@ class MmioRun implements OracleRun {
   }
 
   onEvent(ev: ProtocolEvent, at: number): void {
-    if (ev.t !== 'drv.mmio' || !this.ctx.judgeDriver) return;
+    if (ev.t !== 'drv.mmio') return;
     const { off, size, write, value } = ev;
+    if (!write && off === MMIO.MagicValue && value !== MMIO_MAGIC) {
+      this.fail('MMIO-DEV-1', at, `MagicValue read 0x${(value >>> 0).toString(16)}, not 0x${MMIO_MAGIC.toString(16)} ("virt")`,
+        `Let the driver read MagicValue. Then a virtio-mmio device must answer 0x74726976, "virt" in little-endian (MMIO-DEV-1). However it answered 0x${(value >>> 0).toString(16)}.`);
+    }
+    if (!write && off === MMIO.Version && value !== this.ctx.mmioVersion) {
+      this.fail('MMIO-DEV-2', at, `Version read ${value} on a Version ${this.ctx.mmioVersion} device`,
+        `Let the device implement the Version ${this.ctx.mmioVersion} register layout${this.ctx.mmioVersion === 2 ? ' (a modern device)' : ''}. Then Version must read ${this.ctx.mmioVersion} (MMIO-DEV-2). However it read ${value}.`);
+    }
+    if (!this.ctx.judgeDriver) return;
     const what = `${write ? 'write' : 'read'} of ${name(off)}`;
     if (off < MMIO.Config) {
       if (size !== 4 || off % 4 !== 0) {
@@ -97,7 +107,7 @@ class MmioRun implements OracleRun {
 
 export const mmioOracle: Oracle = {
   property: 'P-MMIO',
-  description: 'the driver accesses registers as the virtio-mmio table says: 32-bit aligned, no write to read-only, no read of write-only, QueueSize ≤ QueueSizeMax, no queue set-up while QueueReady (MMIO-DRV-1, -2, -7, -8)',
+  description: 'MagicValue and Version read right (MMIO-DEV-1, -2); the driver accesses registers as the virtio-mmio table says: 32-bit aligned, no write to read-only, no read of write-only, QueueSize ≤ QueueSizeMax, no queue set-up while QueueReady (MMIO-DRV-1, -2, -7, -8)',
   events: ['drv.mmio'],
   start: (ctx) => new MmioRun(ctx),
 };

@@ -202,6 +202,10 @@ export const VARIANTS: readonly Variant[] = [
     { driver: { fixedQueueSize: 8 } }),
   mutant('queue-size-after-ready', 'P-MMIO', 'a driver that writes QueueSize once more after setting QueueReady, re-programming an enabled queue (MMIO-DRV-8; the device ignores it)',
     { driver: { rewriteSizeAfterReady: true } }),
+  mutant('magic-byte-swapped', 'P-MMIO', 'a device model that stores "virt" big-endian: MagicValue reads 0x76697274 (MMIO-DEV-1); the reference driver rejects it and touches nothing else',
+    { device: { magicByteSwapped: true } }),
+  mutant('version-reads-legacy', 'P-MMIO', 'a modern (Version 2 layout) device whose Version register reads 1, as if QEMU\'s force-legacy were left on for a modern backend (MMIO-DEV-2)',
+    { device: { versionReadsLegacy: true } }),
   mutant('ack-after-process', 'P-QUIESCE', 'vm_interrupt acks InterruptStatus after scanning the queues instead of before (§4.3 analysis)',
     { driver: { ackAfterProcess: true } }),
 ];
