@@ -52,7 +52,7 @@ export const FEATURES_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'FEAT-DEV-1', section: '2.2.2', area: 'features', role: 'device', level: 'MUST NOT',
     text: 'Offer no feature bit without also offering its prerequisites.',
-    properties: [],
+    properties: ['P-FEAT'],
   },
   {
     id: 'FEAT-DEV-2', section: '2.2.2', area: 'features', role: 'device', level: 'SHOULD / MUST',

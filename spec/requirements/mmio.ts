@@ -7,12 +7,12 @@ export const MMIO_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'MMIO-DEV-1', section: '4.2.2.1', area: 'mmio', role: 'device', level: 'MUST',
     text: 'MagicValue reads 0x74726976 ("virt").',
-    properties: [],
+    properties: ['P-MMIO'],
   },
   {
     id: 'MMIO-DEV-2', section: '4.2.2.1', area: 'mmio', role: 'device', level: 'MUST',
     text: 'Version reads 0x2 on a modern device.',
-    properties: [],
+    properties: ['P-MMIO'],
   },
   {
     id: 'MMIO-DEV-3', section: '4.2.2.1', area: 'mmio', role: 'device', level: 'MUST',
@@ -47,12 +47,12 @@ export const MMIO_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'MMIO-DRV-1', section: '4.2.2.2', area: 'mmio', role: 'driver', level: 'MUST NOT',
     text: 'Access nothing outside the register table or the device\'s config layout; write no read-only and read no write-only register.',
-    properties: [],
+    properties: ['P-MMIO'],
   },
   {
     id: 'MMIO-DRV-2', section: '4.2.2.2', area: 'mmio', role: 'driver', level: 'MUST',
     text: 'Use aligned 32-bit accesses for control registers and natural-width aligned accesses in config (32-bit halves for 64-bit fields).',
-    properties: [],
+    properties: ['P-MMIO'],
   },
   {
     id: 'MMIO-DRV-3', section: '4.2.2.2', area: 'mmio', role: 'driver', level: 'MUST / MAY',
@@ -77,12 +77,12 @@ export const MMIO_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'MMIO-DRV-7', section: '4.2.2.2', area: 'mmio', role: 'driver', level: 'MUST',
     text: 'Write a QueueSize no larger than QueueSizeMax.',
-    properties: [],
+    properties: ['P-MMIO'],
   },
   {
     id: 'MMIO-DRV-8', section: '4.2.2.2', area: 'mmio', role: 'driver', level: 'MUST NOT',
     text: 'Leave QueueSize and the queue address registers alone while QueueReady is non-zero.',
-    properties: [],
+    properties: ['P-MMIO'],
   },
   {
     id: 'MMIO-DRV-9', section: '4.2.2.2', area: 'mmio', role: 'driver', level: 'MUST',

@@ -47,7 +47,8 @@ export type PropertyId =
   | 'P-MQ'
   | 'P-WRAP'
   | 'P-RESET'
-  | 'P-CFG';
+  | 'P-CFG'
+  | 'P-MMIO';
 
 /** One requirement of the digest, e.g. `STATUS-DRV-3`. */
 export interface Requirement {

@@ -34,6 +34,10 @@ export interface DeviceQuirks {
   readonly msiVectorsDefaultZero: boolean;
   /** BZ-FC-03 (Firecracker ac5cd1b9): buffers completed on another queue while handling a kick are signalled on the handled queue's vector only. */
   readonly signalHandledQueueOnly: boolean;
+  /** A big-endian slip: MagicValue reads "virt" byte-swapped (0x76697274), against MMIO-DEV-1. */
+  readonly magicByteSwapped: boolean;
+  /** A Version 2 (modern) device whose Version register reads 1 (against MMIO-DEV-2). */
+  readonly versionReadsLegacy: boolean;
 }
 
 export const REFERENCE_DEVICE: DeviceQuirks = {
@@ -53,4 +57,6 @@ export const REFERENCE_DEVICE: DeviceQuirks = {
   strandDetachedBacklog: false,
   msiVectorsDefaultZero: false,
   signalHandledQueueOnly: false,
+  magicByteSwapped: false,
+  versionReadsLegacy: false,
 };

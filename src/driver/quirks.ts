@@ -30,6 +30,14 @@ export interface DriverQuirks {
   readonly requestPairsAboveMax: boolean;
   /** Narrows its transmit queues only once the device answered VQ_PAIRS_SET, not when it submits it (against NET-MQ-DRV-4). */
   readonly narrowTxAtCompletion: boolean;
+  /** A driver ported from legacy virtio-pci (`iowrite8` of the status byte): writes Status with an 8-bit access (against MMIO-DRV-2). */
+  readonly statusByteWrite: boolean;
+  /** On reset, also "clears" InterruptStatus by writing 0 to it — a read-only register (against MMIO-DRV-1). */
+  readonly resetWritesIsr: boolean;
+  /** A driver with a hard-coded ring size: writes this QueueSize whatever QueueSizeMax reads (against MMIO-DRV-7). 0 = never. */
+  readonly fixedQueueSize: number;
+  /** Writes QueueSize once more after QueueReady (re-programming an enabled queue, against MMIO-DRV-8). */
+  readonly rewriteSizeAfterReady: boolean;
 }
 
 export const REFERENCE_DRIVER: DriverQuirks = {
@@ -47,4 +55,8 @@ export const REFERENCE_DRIVER: DriverQuirks = {
   acceptMqWithoutCtrlVq: false,
   requestPairsAboveMax: false,
   narrowTxAtCompletion: false,
+  statusByteWrite: false,
+  resetWritesIsr: false,
+  fixedQueueSize: 0,
+  rewriteSizeAfterReady: false,
 };

@@ -65,12 +65,14 @@ export class VirtioMmioDriver {
   }
 
   *setStatus(value: number): Process {
-    yield mmioWrite(this.dev, MMIO.Status, value, 'drv.write_status');
+    if (this.quirks.statusByteWrite) yield mmioWrite(this.dev, MMIO.Status, value & 0xff, 'drv.write_status_byte', 1); // quirk: MMIO-DRV-2
+    else yield mmioWrite(this.dev, MMIO.Status, value, 'drv.write_status');
   }
 
   /** `vm_reset`: writing 0 starts a reset (MMIO-RST-1). */
   *reset(): Process {
     yield mmioWrite(this.dev, MMIO.Status, 0, 'drv.reset');
+    if (this.quirks.resetWritesIsr) yield mmioWrite(this.dev, MMIO.InterruptStatus, 0, 'drv.reset_clear_isr'); // quirk: MMIO-DRV-1
   }
 
   /** `vm_get_features`: select, then read, high word first (MMIO-DRV-6). */
@@ -98,7 +100,7 @@ export class VirtioMmioDriver {
     if (inUse !== 0) throw new Error(`vq${index} is already in use`);
     const max = yield mmioRead(dev, MMIO.QueueSizeMax, 'drv.vq.read_size_max');
     if (max === 0) return undefined; // the queue does not exist
-    const num = Math.min(wanted, max); // MMIO-DRV-7
+    const num = this.quirks.fixedQueueSize > 0 ? this.quirks.fixedQueueSize : Math.min(wanted, max); // MMIO-DRV-7 (the quirk ignores max)
     yield mmioWrite(dev, MMIO.QueueSize, num, 'drv.vq.write_size');
     let layout;
     if (this.version === 1) {
@@ -122,6 +124,7 @@ export class VirtioMmioDriver {
       yield mmioWrite(dev, MMIO.QueueDeviceHigh, 0, 'drv.vq.write_used_hi');
       if (this.msi) yield* this.msi.mapQueue(index); // MSI hook: MAP_QUEUE / queue_msix_vector while QueueSel names the queue
       yield mmioWrite(dev, MMIO.QueueReady, 1, 'drv.vq.write_ready');
+      if (this.quirks.rewriteSizeAfterReady) yield mmioWrite(dev, MMIO.QueueSize, num, 'drv.vq.rewrite_size'); // quirk: MMIO-DRV-8
     }
     const vq = new Vring(index, layout, eventIdx, width, this.quirks);
     this.vqs[index] = vq;

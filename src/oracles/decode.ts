@@ -38,6 +38,8 @@ export type ProtocolEvent =
   /** The EXPERIMENTAL per-line status/ACK registers of the multi-line proposal (packed, 2 bits per line). */
   | { readonly t: 'drv.readLineIsr'; readonly value: number }
   | { readonly t: 'drv.lineAck'; readonly value: number }
+  /** Any register access by the driver, as issued (width and offset), with the value written or read. */
+  | { readonly t: 'drv.mmio'; readonly write: boolean; readonly off: number; readonly size: number; readonly value: number }
   | { readonly t: 'mem.commit'; readonly addr: number; readonly size: number; readonly value: number }
   /**
    * A 16-bit load by `side` and the value it returned (from memory or its own store buffer).
@@ -62,7 +64,7 @@ export type ProtocolEvent =
 /** Every kind of protocol event (for oracles that read them all). */
 export const EVENT_KINDS: readonly ProtocolEvent['t'][] = [
   'drv.writeStatus', 'drv.readStatus', 'drv.kick', 'drv.selectDeviceFeatures', 'drv.readDeviceFeatures', 'drv.selectDriverFeatures',
-  'drv.writeDriverFeatures', 'drv.queueSetup', 'drv.writeConfig', 'drv.readConfig', 'drv.ack', 'drv.readIsr', 'drv.readLineIsr', 'drv.lineAck', 'mem.commit', 'mem.load', 'mem.store',
+  'drv.writeDriverFeatures', 'drv.queueSetup', 'drv.writeConfig', 'drv.readConfig', 'drv.ack', 'drv.readIsr', 'drv.readLineIsr', 'drv.lineAck', 'drv.mmio', 'mem.commit', 'mem.load', 'mem.store',
   'irq.set', 'irq.enter', 'irq.exit', 'msi.send', 'note', 'step', 'quiescent', 'budget', 'fault',
 ];
 
@@ -143,6 +145,7 @@ export function recordDecoder(
                 break;
               }
               if (e.off === MMIO.QueueSel) queueSel = e.value;
+              emit({ t: 'drv.mmio', write: true, off: e.off, size: e.size, value: e.value }, i);
               const ev = decodeWrite(e.off, e.value, queueSel, opts.mmioVersion);
               if (ev) emit(ev, i);
               break;
@@ -155,6 +158,7 @@ export function recordDecoder(
                 if (ev) emit(ev, i);
                 break;
               }
+              emit({ t: 'drv.mmio', write: false, off: e.off, size: e.size, value: v }, i);
               if (e.off >= MMIO.Config) emit({ t: 'drv.readConfig', off: e.off - MMIO.Config, size: e.size, value: v }, i);
               else if (e.off === MMIO.Status) emit({ t: 'drv.readStatus', value: v & 0xff }, i);
               else if (e.off === MMIO.DeviceFeatures) emit({ t: 'drv.readDeviceFeatures', value: v }, i);

@@ -16,11 +16,12 @@ import { routeLinesOracle } from './p-route-lines.ts';
 import { mqOracle } from './p-mq.ts';
 import { queueReadyOracle } from './p-queue-ready.ts';
 import { routeMsiOracle } from './p-route-msi.ts';
+import { mmioOracle } from './p-mmio.ts';
 
 export type { Oracle, OracleContext, Violation, OracleProperty } from './types.ts';
 export { decodeRecords, type ProtocolEvent } from './decode.ts';
 
-export const ORACLES: readonly Oracle[] = [statusOracle, queueReadyOracle, featureOracle, suppressionModeOracle, isrOracle, irqMustOracle, kickMustOracle, wrapOracle, cfgOracle, mqOracle, routeLinesOracle, routeMsiOracle, quiesceOracle];
+export const ORACLES: readonly Oracle[] = [statusOracle, queueReadyOracle, featureOracle, suppressionModeOracle, isrOracle, irqMustOracle, kickMustOracle, wrapOracle, cfgOracle, mqOracle, routeLinesOracle, routeMsiOracle, mmioOracle, quiesceOracle];
 export { measureNotifications, type NotificationCounts, type NotificationReport } from './p-notify.ts';
 
 /** Every violation the oracles find in `records`, ordered by where it happened. */

@@ -5,7 +5,7 @@
 import { initialTransition, type SnapshotFrom } from 'xstate';
 import { featureNegotiationMachine, memoStepper, type FeatureEvent } from '../../models/index.ts';
 import { STATUS } from '../../spec/facts/status-bits.ts';
-import { formatFeatures } from '../../spec/facts/feature-bits.ts';
+import { formatFeatures, unmetDependency } from '../../spec/facts/feature-bits.ts';
 import type { Oracle, OracleRun, Violation } from './types.ts';
 import type { ProtocolEvent } from './decode.ts';
 
@@ -30,6 +30,9 @@ class FeatRun implements OracleRun {
   readonly violations: Violation[] = [];
   private snap: Snap;
   private status = 0;
+  /** DeviceFeatures words (by selector) the driver read since the last reset; the offer is judged once both are in. */
+  private wordsRead = 0;
+  private offerJudged = false;
   constructor(private readonly judgeDriver: boolean, pci: boolean) {
     this.snap = pci ? initialPciOther : initial;
   }
@@ -51,11 +54,17 @@ class FeatRun implements OracleRun {
   onEvent(ev: ProtocolEvent, at: number): void {
     switch (ev.t) {
       case 'drv.selectDeviceFeatures': this.feed({ type: 'drv.selectDeviceFeatures', sel: ev.sel }, at); break;
-      case 'drv.readDeviceFeatures': this.feed({ type: 'drv.readDeviceFeatures', value: ev.value }, at); break;
+      case 'drv.readDeviceFeatures': {
+        const sel = this.snap.context.deviceFeaturesSel;
+        this.feed({ type: 'drv.readDeviceFeatures', value: ev.value }, at);
+        if (sel === 0 || sel === 1) this.wordsRead |= 1 << sel;
+        if (this.wordsRead === 3 && !this.offerJudged) this.judgeOffer(at);
+        break;
+      }
       case 'drv.selectDriverFeatures': this.feed({ type: 'drv.selectDriverFeatures', sel: ev.sel }, at); break;
       case 'drv.writeDriverFeatures': this.feed({ type: 'drv.writeDriverFeatures', value: ev.value }, at); break;
       case 'drv.writeStatus':
-        if (ev.value === 0) this.feed({ type: 'reset' }, at);
+        if (ev.value === 0) { this.feed({ type: 'reset' }, at); this.wordsRead = 0; }
         else if (ev.value & STATUS.FEATURES_OK && !(this.status & STATUS.FEATURES_OK)) this.feed({ type: 'drv.setFeaturesOk' }, at);
         this.status = ev.value;
         break;
@@ -64,6 +73,19 @@ class FeatRun implements OracleRun {
         break;
       default: break;
     }
+  }
+
+  /** FEAT-DEV-1: the offer (both DeviceFeatures words) is closed under the dependencies (MQ ⇒ CTRL_VQ …). */
+  private judgeOffer(at: number): void {
+    this.offerJudged = true; // once per run: the device offers the same set after every reset
+    const offered = this.snap.context.offered;
+    const unmet = unmetDependency(offered);
+    if (unmet === undefined || this.violations.length >= 8) return;
+    this.violations.push({
+      property: 'P-FEAT', requirements: ['FEAT-DEV-1'], at,
+      summary: `device offered ${unmet.name} without its prerequisites (offered ${formatFeatures(offered)})`,
+      explanation: `Let the device offer ${formatFeatures(offered)}. Then every offered bit's prerequisites must be offered too (FEAT-DEV-1). However ${unmet.name} (bit ${unmet.feature}, §${unmet.section}) is offered without any of the groups it requires.`,
+    });
   }
 
   finish(): void {}

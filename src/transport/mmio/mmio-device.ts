@@ -71,8 +71,8 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
     if (this.msi?.claims(off)) return this.msi.read(off, this.queueSel); // MSI hook
     if (off >= MMIO.Config) return d.readConfig(off - MMIO.Config, size);
     switch (off) {
-      case MMIO.MagicValue: return MMIO_MAGIC;
-      case MMIO.Version: return this.version;
+      case MMIO.MagicValue: return d.quirks.magicByteSwapped ? 0x76697274 : MMIO_MAGIC; // quirk: MMIO-DEV-1
+      case MMIO.Version: return d.quirks.versionReadsLegacy ? 1 : this.version; // quirk: MMIO-DEV-2
       case MMIO.DeviceID: return d.options.deviceId;
       case MMIO.VendorID: return MMIO_VENDOR_QEMU;
       case MMIO.DeviceFeatures: return d.readDeviceFeatures(this.deviceFeaturesSel);

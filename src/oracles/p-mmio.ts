@@ -1,0 +1,113 @@
+// P-MMIO: the driver's register accesses follow the virtio-mmio register table (§4.2.2.2):
+// aligned 32-bit accesses below the config space, natural-width aligned ones in it
+// (MMIO-DRV-2); no write to a read-only and no read of a write-only register (MMIO-DRV-1);
+// a QueueSize no larger than the QueueSizeMax it read for that queue (MMIO-DRV-7); QueueSize
+// and the queue address registers left alone while the queue's QueueReady is 1 (MMIO-DRV-8).
+// The device side: MagicValue reads "virt" (MMIO-DEV-1), Version the layout's version
+// (MMIO-DEV-2). Fed by `drv.mmio` (every register access the driver issues) only. Driver
+// rules: not judged when the guest side is a harness (`judgeDriver` false).
+
+import type { Oracle, OracleContext, OracleRun, Violation } from './types.ts';
+import type { ProtocolEvent } from './decode.ts';
+import { MMIO, MMIO_EXPERIMENTAL_LINES, MMIO_LEGACY, MMIO_MAGIC } from '../../spec/facts/mmio-registers.ts';
+
+const name = (off: number): string =>
+  Object.entries({ ...MMIO, ...MMIO_LEGACY, ...MMIO_EXPERIMENTAL_LINES }).find(([, o]) => o === off)?.[0] ?? `0x${off.toString(16)}`;
+
+/** Read-only registers of §4.2.2 (and the experimental per-line status). */
+const READ_ONLY: ReadonlySet<number> = new Set([
+  MMIO.MagicValue, MMIO.Version, MMIO.DeviceID, MMIO.VendorID, MMIO.DeviceFeatures, MMIO.QueueSizeMax,
+  MMIO.InterruptStatus, MMIO.SHMLenLow, MMIO.SHMLenHigh, MMIO.SHMBaseLow, MMIO.SHMBaseHigh, MMIO.ConfigGeneration,
+  MMIO_EXPERIMENTAL_LINES.LineInterruptStatus,
+]);
+
+/** Write-only registers of §4.2.2 and §4.2.4 (legacy). */
+const WRITE_ONLY: ReadonlySet<number> = new Set([
+  MMIO.DeviceFeaturesSel, MMIO.DriverFeatures, MMIO.DriverFeaturesSel, MMIO.QueueSel, MMIO.QueueSize, MMIO.QueueNotify,
+  MMIO.InterruptACK, MMIO.QueueDescLow, MMIO.QueueDescHigh, MMIO.QueueDriverLow, MMIO.QueueDriverHigh,
+  MMIO.QueueDeviceLow, MMIO.QueueDeviceHigh, MMIO.SHMSel, MMIO_LEGACY.GuestPageSize, MMIO_LEGACY.QueueAlign,
+  MMIO_EXPERIMENTAL_LINES.LineInterruptACK,
+]);
+
+/** Registers a Version 2 driver must not write while the selected queue's QueueReady is 1 (MMIO-DRV-8). */
+const QUEUE_SETUP: ReadonlySet<number> = new Set([
+  MMIO.QueueSize, MMIO.QueueDescLow, MMIO.QueueDescHigh, MMIO.QueueDriverLow, MMIO.QueueDriverHigh, MMIO.QueueDeviceLow, MMIO.QueueDeviceHigh,
+]);
+
+const MAX_VIOLATIONS = 8;
+
+class MmioRun implements OracleRun {
+  readonly violations: Violation[] = [];
+  private queueSel = 0;
+  private readonly ready = new Set<number>();
+  private readonly sizeMax = new Map<number, number>();
+
+  constructor(private readonly ctx: OracleContext) {}
+
+  private fail(requirement: string, at: number, summary: string, explanation: string): void {
+    if (this.violations.length < MAX_VIOLATIONS) this.violations.push({ property: 'P-MMIO', requirements: [requirement], at, summary, explanation });
+  }
+
+  onEvent(ev: ProtocolEvent, at: number): void {
+    if (ev.t !== 'drv.mmio') return;
+    const { off, size, write, value } = ev;
+    if (!write && off === MMIO.MagicValue && value !== MMIO_MAGIC) {
+      this.fail('MMIO-DEV-1', at, `MagicValue read 0x${(value >>> 0).toString(16)}, not 0x${MMIO_MAGIC.toString(16)} ("virt")`,
+        `Let the driver read MagicValue. Then a virtio-mmio device must answer 0x74726976, "virt" in little-endian (MMIO-DEV-1). However it answered 0x${(value >>> 0).toString(16)}.`);
+    }
+    if (!write && off === MMIO.Version && value !== this.ctx.mmioVersion) {
+      this.fail('MMIO-DEV-2', at, `Version read ${value} on a Version ${this.ctx.mmioVersion} device`,
+        `Let the device implement the Version ${this.ctx.mmioVersion} register layout${this.ctx.mmioVersion === 2 ? ' (a modern device)' : ''}. Then Version must read ${this.ctx.mmioVersion} (MMIO-DEV-2). However it read ${value}.`);
+    }
+    if (!this.ctx.judgeDriver) return;
+    const what = `${write ? 'write' : 'read'} of ${name(off)}`;
+    if (off < MMIO.Config) {
+      if (size !== 4 || off % 4 !== 0) {
+        this.fail('MMIO-DRV-2', at, `driver ${write ? 'wrote' : 'read'} ${name(off)} with a ${size}-byte access (control registers take aligned 32-bit accesses only)`,
+          `Let ${name(off)} be a control register (offset 0x${off.toString(16)}, below the config space at 0x100). Then the driver must access it with an aligned 32-bit access (MMIO-DRV-2). However it made a ${size}-byte ${write ? 'write' : 'read'}.`);
+      }
+    } else if (off % size !== 0) {
+      this.fail('MMIO-DRV-2', at, `driver made a misaligned ${size}-byte ${what}`,
+        `Let the access be in device config space. Then it must be naturally aligned for its width (MMIO-DRV-2). However offset 0x${off.toString(16)} is not a multiple of ${size}.`);
+    }
+    if (write && READ_ONLY.has(off)) {
+      this.fail('MMIO-DRV-1', at, `driver wrote ${name(off)}, a read-only register`,
+        `Let ${name(off)} be read-only in the register table (§4.2.2). Then the driver must not write it (MMIO-DRV-1). However it wrote 0x${(value >>> 0).toString(16)} there.`);
+    }
+    if (!write && WRITE_ONLY.has(off)) {
+      this.fail('MMIO-DRV-1', at, `driver read ${name(off)}, a write-only register`,
+        `Let ${name(off)} be write-only in the register table (§4.2.2). Then the driver must not read it (MMIO-DRV-1). However it did.`);
+    }
+    if (!write) {
+      if (off === MMIO.QueueSizeMax) this.sizeMax.set(this.queueSel, value);
+      return;
+    }
+    const q = this.queueSel;
+    if (off === MMIO.QueueSize) {
+      const max = this.sizeMax.get(q);
+      if (max !== undefined && value > max) {
+        this.fail('MMIO-DRV-7', at, `driver wrote QueueSize ${value} for vq${q}, whose QueueSizeMax read ${max}`,
+          `Let vq${q}'s QueueSizeMax read ${max}. Then the driver must write a QueueSize no larger (MMIO-DRV-7). However it wrote ${value}.`);
+      }
+    }
+    if (this.ctx.mmioVersion === 2 && this.ready.has(q) && QUEUE_SETUP.has(off)) {
+      this.fail('MMIO-DRV-8', at, `driver wrote ${name(off)} of vq${q} while its QueueReady is 1`,
+        `Let vq${q} be enabled (QueueReady written 1, not since written 0 nor reset). Then the driver must leave QueueSize and the queue address registers alone (MMIO-DRV-8). However it wrote ${name(off)}.`);
+    }
+    switch (off) {
+      case MMIO.QueueSel: this.queueSel = value; return;
+      case MMIO.QueueReady: if (value === 1) this.ready.add(q); else this.ready.delete(q); return;
+      case MMIO.Status: if (value === 0) { this.ready.clear(); this.sizeMax.clear(); } return;
+      default: return;
+    }
+  }
+
+  finish(): void {}
+}
+
+export const mmioOracle: Oracle = {
+  property: 'P-MMIO',
+  description: 'MagicValue and Version read right (MMIO-DEV-1, -2); the driver accesses registers as the virtio-mmio table says: 32-bit aligned, no write to read-only, no read of write-only, QueueSize ≤ QueueSizeMax, no queue set-up while QueueReady (MMIO-DRV-1, -2, -7, -8)',
+  events: ['drv.mmio'],
+  start: (ctx) => new MmioRun(ctx),
+};
