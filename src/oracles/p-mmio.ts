@@ -11,8 +11,9 @@ import type { Oracle, OracleContext, OracleRun, Violation } from './types.ts';
 import type { ProtocolEvent } from './decode.ts';
 import { MMIO, MMIO_EXPERIMENTAL_LINES, MMIO_LEGACY, MMIO_MAGIC } from '../../spec/facts/mmio-registers.ts';
 
-const name = (off: number): string =>
-  Object.entries({ ...MMIO, ...MMIO_LEGACY, ...MMIO_EXPERIMENTAL_LINES }).find(([, o]) => o === off)?.[0] ?? `0x${off.toString(16)}`;
+/** Register names by offset, built once (names are for messages only). */
+const NAMES: ReadonlyMap<number, string> = new Map(Object.entries({ ...MMIO, ...MMIO_LEGACY, ...MMIO_EXPERIMENTAL_LINES }).map(([n, o]) => [o, n]));
+const name = (off: number): string => NAMES.get(off) ?? `0x${off.toString(16)}`;
 
 /** Read-only registers of §4.2.2 (and the experimental per-line status). */
 const READ_ONLY: ReadonlySet<number> = new Set([
@@ -60,14 +61,13 @@ class MmioRun implements OracleRun {
         `Let the device implement the Version ${this.ctx.mmioVersion} register layout${this.ctx.mmioVersion === 2 ? ' (a modern device)' : ''}. Then Version must read ${this.ctx.mmioVersion} (MMIO-DEV-2). However it read ${value}.`);
     }
     if (!this.ctx.judgeDriver) return;
-    const what = `${write ? 'write' : 'read'} of ${name(off)}`;
     if (off < MMIO.Config) {
       if (size !== 4 || off % 4 !== 0) {
         this.fail('MMIO-DRV-2', at, `driver ${write ? 'wrote' : 'read'} ${name(off)} with a ${size}-byte access (control registers take aligned 32-bit accesses only)`,
           `Let ${name(off)} be a control register (offset 0x${off.toString(16)}, below the config space at 0x100). Then the driver must access it with an aligned 32-bit access (MMIO-DRV-2). However it made a ${size}-byte ${write ? 'write' : 'read'}.`);
       }
     } else if (off % size !== 0) {
-      this.fail('MMIO-DRV-2', at, `driver made a misaligned ${size}-byte ${what}`,
+      this.fail('MMIO-DRV-2', at, `driver made a misaligned ${size}-byte ${write ? 'write' : 'read'} of ${name(off)}`,
         `Let the access be in device config space. Then it must be naturally aligned for its width (MMIO-DRV-2). However offset 0x${off.toString(16)} is not a multiple of ${size}.`);
     }
     if (write && READ_ONLY.has(off)) {
