@@ -18,6 +18,11 @@ export interface Variant {
   readonly expect: 'pass' | 'violate';
   /** The property expected to catch a mutant. */
   readonly caughtBy?: OracleProperty;
+  /**
+   * Requirement ids the caught violation must name (properties/mutants.prop.ts holds every
+   * mutant to them): what makes a mutant evidence for a requirement, not just for a property.
+   */
+  readonly names?: readonly string[];
   readonly description: string;
   readonly config: SimConfig;
   /**
@@ -54,10 +59,11 @@ const MULTI_QUEUE: Partial<SimConfig> = { maxQueuePairs: 2, txPackets: 8 };
 const TWO_LINES_SHARED: InterruptLineProfile = { count: 2, status: 'shared', gate: 'always' };
 
 function mutant(name: string, caughtBy: OracleProperty, description: string,
-  faults: { device?: Partial<DeviceQuirks>; driver?: Partial<DriverQuirks>; config?: Partial<SimConfig>; regressions?: Regression[] }): Variant {
+  faults: { device?: Partial<DeviceQuirks>; driver?: Partial<DriverQuirks>; config?: Partial<SimConfig>; regressions?: Regression[]; names?: readonly string[] }): Variant {
   return {
     name, kind: 'mutant', bug: name.startsWith('BZ-') ? name.replace(/[ab]$/, '') : undefined, expect: 'violate', caughtBy, description,
     ...(faults.regressions ? { regressions: faults.regressions } : {}),
+    ...(faults.names ? { names: faults.names } : {}),
     config: {
       ...base, ...faults.config,
       device: { ...REFERENCE_DEVICE, ...faults.device },
