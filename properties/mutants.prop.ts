@@ -25,6 +25,11 @@ describe('bug-zoo mutants are caught with a shrunk, replayable counterexample', 
     const { first, shrunk, replay } = expectCaughtShrunkReplayed(m.config, m.caughtBy!, { maxStep: 1200, numRuns: 2000, shrinkBudget: 300 });
     expect(replay.records.length).toBe(shrunk.result.records.length);
     expect(shrunk.result.violations[0]!.at).toBeLessThanOrEqual(first.at);
+    // The requirement ids it is evidence for: named by the violation found and by its shrunk replay.
+    for (const id of m.names ?? []) {
+      expect(first.requirements, `${m.name}: found violation names ${id}`).toContain(id);
+      expect(replay.violations[0]!.requirements, `${m.name}: shrunk replay names ${id}`).toContain(id);
+    }
   });
 
   // Deep races beyond the CI search budget keep a pinned, shrunk counterexample (a regression
@@ -34,6 +39,7 @@ describe('bug-zoo mutants are caught with a shrunk, replayable counterexample', 
       const config = { ...m.config, ...reg.overrides };
       const r = runOnce(config, new ArrayChoiceSource(decodePath(reg.path)));
       expect(r.violations[0]?.property).toBe(m.caughtBy);
+      for (const id of m.names ?? []) expect(r.violations[0]!.requirements, `${m.name}: names ${id}`).toContain(id);
       const reference = runOnce({ ...config, device: REFERENCE_DEVICE, driver: REFERENCE_DRIVER }, new ArrayChoiceSource(decodePath(reg.path)));
       expect(reference.violations).toEqual([]);
     }
