@@ -49,6 +49,8 @@ const DRIVER_FIXTURES: Fixture<DriverStatusEvent>[] = [
     ok(write(1)), ok(write(3)), no({ type: 'drv.writeConfig' }), ok(write(0x0b)), ok(read(0x0b)), no({ type: 'drv.writeDriverFeatures' })] },
   { name: 'STATUS-DRV-2/5: clearing a bit, skipping a step', legacy: false, steps: [
     ok(write(1)), no(write(0x02)), no(write(0x0b)), ok(write(3)), no(write(0x07)), no(write(0x01))] },
+  { name: 'STATUS-DRV-5: a queue set up after DRIVER_OK (no RING_RESET modelled)', legacy: false, steps: [
+    ...LINUX_INIT, ok({ type: 'drv.queueSetup', queue: 0 }), ok(write(0x0f)), no({ type: 'drv.queueSetup', queue: 2 }), ok(kick)] },
   { name: 'NEEDS_RESET read while live: read-modify-write FAILED (0xCF) is fine', legacy: false, steps: [
     ...LINUX_INIT, ok(write(0x0f)), ok(read(0x4f)), ok(write(0xcf)), ok(write(0))] },
 ];

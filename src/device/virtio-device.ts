@@ -78,6 +78,7 @@ export abstract class VirtioDeviceCore {
     const value = written & 0xff;
     const cur = this.status;
     if (value === 0) {
+      this.transport.emit('dev.status', { value: 0 }); // the write is accepted: a reset request (§2.4.1)
       this.reset();
       return undefined;
     }

@@ -159,11 +159,9 @@ export class NetDriver {
       if (!rx || !tx) return yield* this.fail('missing virtqueues');
       this.setupPair(p, rx, tx);
     }
-    if (hasFeature(this.features, VIRTIO_NET_F.CTRL_VQ)) {
-      this.cvq = yield* m.setupVq(ctrlVqIndex(mq, this.maxQueuePairs), queueSize, eventIdx, indexWidth);
-      if (!this.cvq) return yield* this.fail('missing control virtqueue');
-      yield* this.cvq.noCallback(); // virtnet_find_vqs: the control queue is polled, not interrupt-driven
-      this.ctrlBuf = this.dma.alloc(CTRL_CMD.size, 8);
+    const lateCtrlVq = m.quirks.ctrlVqAfterDriverOk;
+    if (hasFeature(this.features, VIRTIO_NET_F.CTRL_VQ) && !lateCtrlVq) {
+      if (!(yield* this.setupCtrlVq(mq))) return;
     }
     for (const pair of this.pairs) {
       yield* this.napi.init(pair.rxNapi);
@@ -173,6 +171,8 @@ export class NetDriver {
     if (m.quirks.kickBeforeDriverOk) yield* this.kick(this.pairs[0]!.rx); // BZ-LNX-02: a kick before DRIVER_OK
     yield* this.addStatus(STATUS.DRIVER_OK); // step 8: virtio_device_ready
     yield* m.configEnable(0); // virtio_dev_probe: virtio_config_core_enable once the driver's probe returned
+    // The slip: the control queue set up on first use, after DRIVER_OK (against STATUS-DRV-5, §3.1.1 step 7 before step 8).
+    if (hasFeature(this.features, VIRTIO_NET_F.CTRL_VQ) && lateCtrlVq && !(yield* this.setupCtrlVq(mq))) return;
     if (mq) {
       // virtnet_probe, after virtio_device_ready (NET-CVQ-1): one pair per CPU, at most max.
       if (m.quirks.requestPairsAboveMax) yield* this.setQueuePairs(this.maxQueuePairs + 1); // the probing driver: must get an ERR
@@ -186,6 +186,17 @@ export class NetDriver {
       yield* this.napi.enable(pair.txNapi, pair.tx, 0);
     }
     this.queueTransmits(mq);
+  }
+
+  /** virtnet_find_vqs' control queue: the last queue, polled (no callback), with its command buffer. */
+  private *setupCtrlVq(mq: boolean): Process<boolean> {
+    const { queueSize, indexWidth } = this.options;
+    const eventIdx = hasFeature(this.features, VIRTIO_F.EVENT_IDX);
+    this.cvq = yield* this.mmio.setupVq(ctrlVqIndex(mq, this.maxQueuePairs), queueSize, eventIdx, indexWidth);
+    if (!this.cvq) { yield* this.fail('missing control virtqueue'); return false; }
+    yield* this.cvq.noCallback(); // virtnet_find_vqs: the control queue is polled, not interrupt-driven
+    this.ctrlBuf = this.dma.alloc(CTRL_CMD.size, 8);
+    return true;
   }
 
   /**

@@ -38,6 +38,8 @@ export interface DriverQuirks {
   readonly fixedQueueSize: number;
   /** Writes QueueSize once more after QueueReady (re-programming an enabled queue, against MMIO-DRV-8). */
   readonly rewriteSizeAfterReady: boolean;
+  /** Sets up the control queue lazily, after DRIVER_OK, instead of with the others in step 7 (against STATUS-DRV-5). */
+  readonly ctrlVqAfterDriverOk: boolean;
 }
 
 export const REFERENCE_DRIVER: DriverQuirks = {
@@ -59,4 +61,5 @@ export const REFERENCE_DRIVER: DriverQuirks = {
   resetWritesIsr: false,
   fixedQueueSize: 0,
   rewriteSizeAfterReady: false,
+  ctrlVqAfterDriverOk: false,
 };

@@ -43,10 +43,18 @@ export class MsiVectorModels {
   /** Feed a device note; returns a fault when the statechart rejects the event. */
   onNote(name: string, d: NoteData): VectorFault | undefined {
     switch (name) {
-      case 'dev.msiReset':
-        this.masked = d.masked === true;
-        this.vectors.clear();
+      case 'dev.msiReset': {
+        // A reset (§2.4) returns every vector the device has used to its reset state (the
+        // statechart's dev.reset); a change of reset profile starts the models afresh.
+        const masked = d.masked === true;
+        if (masked !== this.masked) {
+          this.masked = masked;
+          this.vectors.clear();
+          return undefined;
+        }
+        for (const [entry, s] of this.vectors) this.vectors.set(entry, this.step(s, { type: 'dev.reset' }).snapshot);
         return undefined;
+      }
       case 'dev.msiCommit':
         return this.feed(Number(d.entry), { type: 'dev.commit', addrLo: Number(d.addrLo), addrHi: Number(d.addrHi), data: Number(d.data), whole: d.whole === true });
       case 'dev.msiMask': return this.feed(Number(d.entry), { type: d.masked === true ? 'dev.mask' : 'dev.unmask' });

@@ -16,7 +16,9 @@ function driverRequirements(ev: DriverStatusEvent, snap: DriverSnap): { ids: str
     case 'drv.kick': return { ids: ['STATUS-DRV-10'], why: 'a driver must not notify the device before DRIVER_OK' };
     case 'drv.writeDriverFeatures': return { ids: ['STATUS-DRV-7'], why: 'features are frozen once FEATURES_OK is written' };
     case 'drv.writeConfig': return { ids: ['STATUS-DRV-6'], why: 'device config must not be written before FEATURES_OK' };
-    case 'drv.queueSetup': return { ids: ['STATUS-DRV-5'], why: 'virtqueues are set up after FEATURES_OK is confirmed (step 7)' };
+    case 'drv.queueSetup': return snap.value === 'driverOk'
+      ? { ids: ['STATUS-DRV-5'], why: 'virtqueues are set up in step 7, before DRIVER_OK; enabling one on a live device needs VIRTIO_F_RING_RESET (§2.6.1)' }
+      : { ids: ['STATUS-DRV-5'], why: 'virtqueues are set up after FEATURES_OK is confirmed (step 7)' };
     default: {
       if (snap.value === 'featuresOkUnconfirmed') return { ids: ['STATUS-DRV-8'], why: 'after setting FEATURES_OK the driver must read status back before going on' };
       if (snap.value === 'failed' || snap.value === 'featuresRejected') return { ids: ['STATUS-DRV-3', 'STATUS-DRV-9'], why: 'after FAILED or a refused FEATURES_OK only a reset may follow' };

@@ -212,6 +212,8 @@ export const VARIANTS: readonly Variant[] = [
     { device: { magicByteSwapped: true } }),
   mutant('version-reads-legacy', 'P-MMIO', 'a modern (Version 2 layout) device whose Version register reads 1, as if QEMU\'s force-legacy were left on for a modern backend (MMIO-DEV-2)',
     { device: { versionReadsLegacy: true } }),
+  mutant('ctrl-vq-after-driver-ok', 'P-STATUS', 'a driver that sets up its control queue lazily, after DRIVER_OK, instead of with the other queues in step 7 (§3.1.1: device setup, then DRIVER_OK); without VIRTIO_F_RING_RESET no queue is enabled on a live device',
+    { driver: { ctrlVqAfterDriverOk: true }, config: MULTI_QUEUE, names: ['STATUS-DRV-5'] }),
   mutant('ack-after-process', 'P-QUIESCE', 'vm_interrupt acks InterruptStatus after scanning the queues instead of before (§4.3 analysis)',
     { driver: { ackAfterProcess: true } }),
 ];
