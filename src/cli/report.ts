@@ -86,7 +86,7 @@ export function registerReportCommands(program: Command): void {
     .action((o: { evidence?: boolean; runs: number; seed: number; json?: boolean }) => {
       const c = requirementCoverage(VARIANTS, o.evidence ? mutantEvidence(o.runs, o.seed, log) : []);
       if (o.json) {
-        process.stdout.write(`${JSON.stringify({ checked: c.checked, targetKilled: c.targetKilled, rows: c.rows.map((r) => ({ id: r.requirement.id, area: r.requirement.area, level: r.requirement.level, properties: r.requirement.properties, unlisted: r.unlisted, status: r.status, killers: r.killers, target: r.target })) }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ checked: c.checked, targetKilled: c.targetKilled, targetNamed: c.targetNamed, rows: c.rows.map((r) => ({ id: r.requirement.id, area: r.requirement.area, level: r.requirement.level, properties: r.requirement.properties, unlisted: r.unlisted, status: r.status, killers: r.killers, namedBy: r.namedBy, target: r.target })) }, null, 2)}\n`);
       } else {
         process.stdout.write(renderCoverageText(c));
       }

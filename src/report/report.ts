@@ -140,7 +140,7 @@ export function buildReport(input: ReportInput): Block[] {
     { kind: 'p', text: `Made by \`${input.command}\` (PCT, ${opts.runs} schedules per variant, seed ${opts.seed}; exhaustive checks up to ${opts.maxStates} states). Every row names the command that reproduces it; the same seed gives the same report.` },
     { kind: 'list', items: [
       ...input.questions.map((q) => `**${q.question.title}** ${headline(q.question.answer((name) => verdictOf(q, name), (name) => metricsOf(q, name)))}`),
-      `Requirement coverage: ${percent(input.requirements.checked)} of requirements checked; ${percent(input.requirements.targetKilled)} of the target MUSTs shown to fail on a mutant.`,
+      `Requirement coverage: ${percent(input.requirements.checked)} of requirements checked; ${percent(input.requirements.targetKilled)} of the target MUSTs checked by a property shown to fail on a mutant; ${percent(input.requirements.targetNamed)} named by a mutant's caught violation.`,
       ...(t ? [`Transition coverage of the statecharts: ${percent({ n: t.covered, of: t.total })}.`] : []),
     ] },
     ...input.questions.flatMap((q) => questionBlocks(q, opts)),

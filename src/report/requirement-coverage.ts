@@ -19,6 +19,11 @@ export interface RequirementRow {
   readonly status: CoverageStatus;
   /** Mutants (or violating proposals) caught by one of the requirement's properties. */
   readonly killers: readonly string[];
+  /**
+   * The stricter evidence: mutants whose caught violation names this requirement (their
+   * `names`, which properties/mutants.prop.ts holds them to).
+   */
+  readonly namedBy: readonly string[];
   readonly target: boolean;
   readonly exclusion?: string;
 }
@@ -29,6 +34,8 @@ export interface RequirementCoverage {
   readonly checked: { readonly n: number; readonly of: number };
   /** Target MUSTs (not excluded) checked by a property some mutant makes fail. */
   readonly targetKilled: { readonly n: number; readonly of: number };
+  /** Target MUSTs (not excluded) that some mutant's caught violation names. */
+  readonly targetNamed: { readonly n: number; readonly of: number };
 }
 
 /** Whether the level has a MUST clause ('MUST', 'MUST NOT', 'SHOULD / MUST' …). */
@@ -48,8 +55,11 @@ export interface Evidence {
  */
 export function requirementCoverage(variants: readonly Variant[] = VARIANTS, evidence: readonly Evidence[] = []): RequirementCoverage {
   const killersOf = new Map<PropertyId | string, string[]>();
+  const namersOf = new Map<string, string[]>();
   for (const v of variants) {
-    if (v.expect === 'violate' && v.caughtBy) killersOf.set(v.caughtBy, [...(killersOf.get(v.caughtBy) ?? []), v.name]);
+    if (v.expect !== 'violate' || !v.caughtBy) continue;
+    killersOf.set(v.caughtBy, [...(killersOf.get(v.caughtBy) ?? []), v.name]);
+    for (const id of v.names ?? []) namersOf.set(id, [...(namersOf.get(id) ?? []), v.name]);
   }
   const rows = REQUIREMENTS.map((r): RequirementRow => {
     const exclusion = EXCLUSIONS.find((e) => e.id === r.id)?.reason;
@@ -58,7 +68,8 @@ export function requirementCoverage(variants: readonly Variant[] = VARIANTS, evi
     const unlisted = [...new Set(seen.map((e) => e.property).filter((p) => !(r.properties as readonly string[]).includes(p)))];
     const checkedBy = r.properties.length + unlisted.length;
     const status: CoverageStatus = exclusion ? 'excluded' : checkedBy === 0 ? 'unchecked' : killers.length > 0 ? 'killed' : 'checked';
-    return { requirement: r, status, killers, unlisted, target: TARGET_AREAS.includes(r.area) && isMust(r), ...(exclusion ? { exclusion } : {}) };
+    const namedBy = exclusion ? [] : namersOf.get(r.id) ?? [];
+    return { requirement: r, status, killers, namedBy, unlisted, target: TARGET_AREAS.includes(r.area) && isMust(r), ...(exclusion ? { exclusion } : {}) };
   });
   const live = rows.filter((r) => r.status !== 'excluded');
   const targets = live.filter((r) => r.target);
@@ -66,6 +77,7 @@ export function requirementCoverage(variants: readonly Variant[] = VARIANTS, evi
     rows,
     checked: { n: live.filter((r) => r.status !== 'unchecked').length, of: live.length },
     targetKilled: { n: targets.filter((r) => r.status === 'killed').length, of: targets.length },
+    targetNamed: { n: targets.filter((r) => r.namedBy.length > 0).length, of: targets.length },
   };
 }
 
@@ -80,8 +92,8 @@ const killerText = (k: readonly string[]): string => (k.length <= SHOWN_KILLERS 
 /** The matrix as plain text, for `virtio-conform coverage`. */
 export function renderCoverageText(c: RequirementCoverage): string {
   const lines: string[] = [];
-  const header = ['requirement', 'area', 'level', 'properties', 'status', 'fails on'];
-  const body = c.rows.map((r) => [r.requirement.id, r.requirement.area, r.requirement.level, propsText(r), r.status, killerText(r.killers) || '—']);
+  const header = ['requirement', 'area', 'level', 'properties', 'status', 'named by', 'fails on'];
+  const body = c.rows.map((r) => [r.requirement.id, r.requirement.area, r.requirement.level, propsText(r), r.status, killerText(r.namedBy) || '—', killerText(r.killers) || '—']);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const fmt = (cells: string[]) => cells.map((x, i) => x.padEnd(widths[i]!)).join('  ').trimEnd();
   lines.push(fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(fmt), '');
@@ -93,6 +105,7 @@ export function summaryLines(c: RequirementCoverage): string[] {
   const lines = [
     `requirements checked by a property: ${c.checked.n} of ${c.checked.of} (${percent(c.checked)}), ${c.rows.filter((r) => r.status === 'excluded').length} excluded`,
     `target (MUSTs of ${TARGET_AREAS.join(', ')}) checked by a property some mutant makes fail: ${c.targetKilled.n} of ${c.targetKilled.of} (${percent(c.targetKilled)})`,
+    `target MUSTs named by a mutant's caught violation (the stricter measure): ${c.targetNamed.n} of ${c.targetNamed.of} (${percent(c.targetNamed)})`,
   ];
   const unchecked = c.rows.filter((r) => r.status === 'unchecked');
   if (unchecked.length) lines.push(`unchecked: ${unchecked.map((r) => `${r.requirement.id} (${r.requirement.level})`).join(', ')}`);
@@ -100,6 +113,8 @@ export function summaryLines(c: RequirementCoverage): string[] {
   if (gaps.length) lines.push(`catalogue gaps (a found violation names the requirement, spec/requirements/ does not list the property; marked +): ${gaps.map((r) => `${r.requirement.id} ${r.unlisted.join('/')}`).join(', ')}`);
   const targetGaps = c.rows.filter((r) => r.target && r.status !== 'killed' && r.status !== 'excluded');
   if (targetGaps.length) lines.push(`target MUSTs not yet shown to fail: ${targetGaps.map((r) => r.requirement.id).join(', ')}`);
+  const unnamed = c.rows.filter((r) => r.target && r.status === 'killed' && r.namedBy.length === 0);
+  if (unnamed.length) lines.push(`target MUSTs whose property fails on a mutant, but no mutant's violation names them: ${unnamed.map((r) => r.requirement.id).join(', ')}`);
   return lines;
 }
 
@@ -107,11 +122,11 @@ export function summaryLines(c: RequirementCoverage): string[] {
 export function renderCoverageMarkdownBlocks(c: RequirementCoverage): Block[] {
   const status = (r: RequirementRow): string => (r.status === 'killed' ? 'killed' : r.status === 'checked' ? 'checked, no mutant' : r.status === 'excluded' ? `excluded: ${r.exclusion ?? ''}` : '**unchecked**');
   return [
-    { kind: 'p', text: '`npx virtio-conform coverage` prints this matrix. A requirement is *killed* when a property that checks it fails on some mutant or violating proposal (the variant\'s `caughtBy`, or a violation found in this report that names the requirement; `+P` marks a property only such a violation shows, not yet listed in spec/requirements/).' },
+    { kind: 'p', text: '`npx virtio-conform coverage` prints this matrix. A requirement is *killed* when a property that checks it fails on some mutant or violating proposal (the variant\'s `caughtBy`, or a violation found in this report that names the requirement; `+P` marks a property only such a violation shows, not yet listed in spec/requirements/). *Named by* is the stricter evidence: mutants whose caught violation cites the requirement itself (the tests hold each mutant to the ids it names).' },
     { kind: 'list', items: summaryLines(c) },
     { kind: 'details', summary: `The matrix (${c.rows.length} requirements)`, blocks: [{
-      kind: 'table', header: ['requirement', '§', 'level', 'paraphrase', 'properties', 'status', 'fails on'],
-      rows: c.rows.map((r) => [r.requirement.id, r.requirement.section, r.requirement.level, r.requirement.text, propsText(r), status(r), killerText(r.killers) || '—']),
+      kind: 'table', header: ['requirement', '§', 'level', 'paraphrase', 'properties', 'status', 'named by', 'fails on'],
+      rows: c.rows.map((r) => [r.requirement.id, r.requirement.section, r.requirement.level, r.requirement.text, propsText(r), status(r), killerText(r.namedBy) || '—', killerText(r.killers) || '—']),
     }] },
   ];
 }
