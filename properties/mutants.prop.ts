@@ -25,7 +25,7 @@ describe('bug-zoo mutants are caught with a shrunk, replayable counterexample', 
 
   it.each(searchable.map((m) => [m.name, m] as const))('%s is found by search', (_name, m) => {
     // Minimise packets and path, then replay the shrunk path: same property, same trace.
-    const { first, shrunk, replay } = expectCaughtShrunkReplayed(m.config, m.caughtBy!, { maxStep: 1200, numRuns: 2000, shrinkBudget: 300 });
+    const { first, shrunk, replay } = expectCaughtShrunkReplayed(m.config, m.caughtBy!, { maxStep: 1200, numRuns: 2000, shrinkBudget: 300, ...(m.names ? { requirement: m.names[0]! } : {}) });
     expect(replay.records.length).toBe(shrunk.result.records.length);
     expect(shrunk.result.violations[0]!.at).toBeLessThanOrEqual(first.at);
     // The requirement ids it is evidence for: named by a violation of its property, in the shrunk replay.

@@ -17,6 +17,8 @@ export interface CaughtOptions {
   readonly numRuns: number;
   /** Re-runs the shrinker may spend. */
   readonly shrinkBudget: number;
+  /** Shrink keeping a violation that names this requirement (a mutant's `names`). */
+  readonly requirement?: string;
 }
 
 export function expectCaughtShrunkReplayed(config: SimConfig, property: OracleProperty, opts: CaughtOptions):
@@ -33,7 +35,7 @@ export function expectCaughtShrunkReplayed(config: SimConfig, property: OraclePr
   expect(out.failed).toBe(true);
   const first = failing!.violations[0]!;
   expect(first.property).toBe(property);
-  const shrunk = shrinkFailure(config, failing!.path, property, opts.shrinkBudget);
+  const shrunk = shrinkFailure(config, failing!.path, property, opts.shrinkBudget, undefined, opts.requirement);
   const replay = runOnce(shrunk.config, new ArrayChoiceSource(shrunk.result.path));
   expect(replay.violations[0]?.property).toBe(property);
   expect(encodePath(replay.path)).toBe(encodePath(shrunk.result.path));

@@ -101,6 +101,7 @@ export class NetDevice extends VirtioDeviceCore {
 
   protected override activate(): void {
     super.activate();
+    if (this.quirks.steerAllPairsFromStart && this.mqNegotiated) this.setQueuePairs(this.pairs); // the slip: every pair before VQ_PAIRS_SET (NET-MQ-DEV-2)
     for (let p = 0; p < this.pairs; p++) this.transport.emit('dev.backlog', { q: rxq2vq(p), n: this.backlog[p]!.length }); // the receive queues are fed by the backend
   }
 

@@ -38,6 +38,16 @@ export interface DeviceQuirks {
   readonly magicByteSwapped: boolean;
   /** A Version 2 (modern) device whose Version register reads 1 (against MMIO-DEV-2). */
   readonly versionReadsLegacy: boolean;
+  /** Decides its suppression mode from the features it offered, not those negotiated: reads used_event without EVENT_IDX (against NOTIF-DEV-1). */
+  readonly eventIdxFromOffered: boolean;
+  /** Writes NO_NOTIFY into used.flags as `1 << VRING_USED_F_NO_NOTIFY` (= 2), the bit number taken for a bit (against NOTIF-DEV-5). */
+  readonly usedFlagAsBitNumber: boolean;
+  /** With EVENT_IDX negotiated, still skips an interrupt while avail.flags has NO_INTERRUPT set (against NOTIF-DEV-3). */
+  readonly honourAvailFlagsUnderEventIdx: boolean;
+  /** Firecracker `ack_features`: an unoffered bit the driver accepts is dropped with a warning, and FEATURES_OK is kept (against FEAT-DEV-2). */
+  readonly acceptInvalidFeatures: boolean;
+  /** Steers received packets over every pair from activation, before any VQ_PAIRS_SET (against NET-MQ-DEV-2). */
+  readonly steerAllPairsFromStart: boolean;
 }
 
 export const REFERENCE_DEVICE: DeviceQuirks = {
@@ -59,4 +69,9 @@ export const REFERENCE_DEVICE: DeviceQuirks = {
   signalHandledQueueOnly: false,
   magicByteSwapped: false,
   versionReadsLegacy: false,
+  eventIdxFromOffered: false,
+  usedFlagAsBitNumber: false,
+  honourAvailFlagsUnderEventIdx: false,
+  acceptInvalidFeatures: false,
+  steerAllPairsFromStart: false,
 };

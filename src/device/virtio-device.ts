@@ -60,6 +60,7 @@ export abstract class VirtioDeviceCore {
   get eventIdx(): boolean {
     // BZ-KVT-04, kvmtool before 717a3ab0: `features & VIRTIO_RING_F_EVENT_IDX` (& 29: bits 0, 2, 3, 4).
     if (this.quirks.eventIdxBitAsMask) return (this.guestFeatures & BigInt(VIRTIO_F.EVENT_IDX)) !== 0n;
+    if (this.quirks.eventIdxFromOffered) return hasFeature(this.options.hostFeatures, VIRTIO_F.EVENT_IDX); // the slip: offered, not negotiated
     return hasFeature(this.guestFeatures, VIRTIO_F.EVENT_IDX);
   }
 
@@ -123,8 +124,14 @@ export abstract class VirtioDeviceCore {
   /** FEATURES_OK: accept any valid subset of what was offered (§2.2.2, FEAT-DEV-2). */
   private validateFeatures(): boolean {
     const f = this.guestFeatures;
-    const ok = (f & ~this.options.hostFeatures) === 0n && unmetDependency(f) === undefined;
-    this.transport.emit('dev.featuresOk', { accepted: ok, lo: Number(f & 0xffffffffn), hi: Number(f >> 32n) });
+    let ok = (f & ~this.options.hostFeatures) === 0n && unmetDependency(f) === undefined;
+    this.transport.emit('dev.featuresOk', { accepted: ok || this.quirks.acceptInvalidFeatures, lo: Number(f & 0xffffffffn), hi: Number(f >> 32n) });
+    if (!ok && this.quirks.acceptInvalidFeatures) {
+      // Firecracker `ack_features`: "Received acknowledge request for unknown feature" — the bit
+      // is dropped with a warning and FEATURES_OK stays set; the driver believes it has the bit.
+      this.guestFeatures = f & this.options.hostFeatures;
+      ok = true;
+    }
     return ok;
   }
 

@@ -127,6 +127,11 @@ export class DeviceVirtqueue {
     this.signalledUsedValid = true;
     const old = this.signalledUsed;
     const next = (this.signalledUsed = this.usedIdx);
+    if (this.quirks.honourAvailFlagsUnderEventIdx) {
+      // The slip: the flag still counts under EVENT_IDX (NOTIF-DEV-3 says ignore it).
+      const flags = yield load(splitRing.availFlags(this.avail), 2, this.sites.load_avail_flags);
+      if (flags & VIRTQ_AVAIL_F_NO_INTERRUPT) return false;
+    }
     const usedEvent = yield load(splitRing.usedEvent(this.avail, this.num), 2, this.sites.load_used_event);
     if (this.quirks.needEventOffByOne) return !v || ((next - usedEvent) & this.mask) < ((next - old) & this.mask); // the mutant: no −1
     return !v || vringNeedEvent(usedEvent, next, old, this.width); // NOTIF-DEV-4
@@ -143,7 +148,8 @@ export class DeviceVirtqueue {
       const availIdx = yield load(splitRing.availIdx(this.avail), 2, this.sites.load_avail_idx);
       yield store(splitRing.availEvent(this.used, this.num), 2, availIdx, this.sites.store_avail_event);
     } else {
-      yield store(splitRing.usedFlags(this.used), 2, enable ? 0 : VIRTQ_USED_F_NO_NOTIFY, this.sites.store_used_flags);
+      const noNotify = this.quirks.usedFlagAsBitNumber ? 1 << VIRTQ_USED_F_NO_NOTIFY : VIRTQ_USED_F_NO_NOTIFY; // the slip stores 2 (NOTIF-DEV-5)
+      yield store(splitRing.usedFlags(this.used), 2, enable ? 0 : noNotify, this.sites.store_used_flags);
     }
     if (enable) yield fence('full', this.sites.mb_after_enable_notification);
   }

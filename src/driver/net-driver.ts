@@ -114,6 +114,7 @@ export class NetDriver {
 
   /** `virtio_add_status`: read, OR in the bit, write (STATUS-DRV-1). */
   private *addStatus(bit: number): Process {
+    if (this.mmio.quirks.statusWriteNewBitOnly) return yield* this.mmio.setStatus(bit); // the slip: no read, the new bit alone
     const cur = yield* this.mmio.getStatus();
     yield* this.mmio.setStatus(cur | bit);
   }
@@ -123,8 +124,11 @@ export class NetDriver {
     const m = this.mmio;
     if (!(yield* m.probe())) return;
     yield* m.reset(); // step 1
-    yield* this.addStatus(STATUS.ACKNOWLEDGE); // step 2
-    yield* this.addStatus(STATUS.DRIVER); // step 3
+    if (m.quirks.statusBitsTogether) yield* this.addStatus(STATUS.ACKNOWLEDGE | STATUS.DRIVER); // the slip: steps 2 and 3 in one write
+    else {
+      yield* this.addStatus(STATUS.ACKNOWLEDGE); // step 2
+      yield* this.addStatus(STATUS.DRIVER); // step 3
+    }
     const offered = yield* m.getFeatures(); // step 4
     const known = featureMask(VIRTIO_F.VERSION_1, VIRTIO_NET_F.MAC, VIRTIO_NET_F.STATUS, VIRTIO_NET_F.CTRL_VQ, VIRTIO_NET_F.MQ)
       | (this.options.eventIdx ? featureMask(VIRTIO_F.EVENT_IDX) : 0n)
@@ -145,6 +149,8 @@ export class NetDriver {
       yield* this.addStatus(STATUS.FEATURES_OK); // step 5
       const status = yield* m.getStatus(); // step 6: read back (STATUS-DRV-8)
       if (!(status & STATUS.FEATURES_OK)) return yield* this.fail('device refused FEATURES_OK'); // STATUS-DRV-9
+      // The slip: a feature turned on once the set is frozen (STATUS-DRV-7).
+      if (m.quirks.featureAfterFeaturesOk) yield* m.finalizeFeatures(this.features | (offered & featureMask(VIRTIO_F.EVENT_IDX)));
     }
     // step 7: virtqueues, interrupt, buffers
     const mq = hasFeature(this.features, VIRTIO_NET_F.MQ) && hasFeature(this.features, VIRTIO_NET_F.CTRL_VQ);
@@ -153,7 +159,9 @@ export class NetDriver {
     m.configChanged = (cpu) => this.configChangedIrq(cpu); // the driver's config_changed: bound with the driver
     yield* m.findVqsIrq(this.features); // vm_find_vqs: request_irq (or the MSI vectors) before the queues are set up
     const { queueSize, indexWidth } = this.options;
-    for (let p = 0; p < this.maxQueuePairs; p++) {
+    // The slip: queues for only the pairs it enables first, though it may later ask for all of them (NET-MQ-DRV-1).
+    const setUp = m.quirks.setUpFewerPairs ? Math.min(this.maxQueuePairs, this.options.cpus) : this.maxQueuePairs;
+    for (let p = 0; p < setUp; p++) {
       const rx = yield* m.setupVq(rxq2vq(p), queueSize, eventIdx, indexWidth);
       const tx = yield* m.setupVq(txq2vq(p), queueSize, eventIdx, indexWidth);
       if (!rx || !tx) return yield* this.fail('missing virtqueues');
@@ -163,6 +171,7 @@ export class NetDriver {
     if (hasFeature(this.features, VIRTIO_NET_F.CTRL_VQ) && !lateCtrlVq) {
       if (!(yield* this.setupCtrlVq(mq))) return;
     }
+    if (mq && m.quirks.pairsSetBeforeDriverOk) yield* this.setQueuePairs(Math.min(this.maxQueuePairs, this.options.cpus)); // the slip: NET-CVQ-1
     for (const pair of this.pairs) {
       yield* this.napi.init(pair.rxNapi);
       yield* this.napi.init(pair.txNapi);
@@ -176,7 +185,12 @@ export class NetDriver {
     if (mq) {
       // virtnet_probe, after virtio_device_ready (NET-CVQ-1): one pair per CPU, at most max.
       if (m.quirks.requestPairsAboveMax) yield* this.setQueuePairs(this.maxQueuePairs + 1); // the probing driver: must get an ERR
-      yield* this.setQueuePairs(Math.min(this.maxQueuePairs, this.options.cpus));
+      if (m.quirks.requestZeroPairs) yield* this.setQueuePairs(0); // the slip: a count of 0 (NET-MQ-DRV-2)
+      if (m.quirks.txAllQueuesBeforePairsSet) {
+        // The slip: every transmit queue open at once, the command left to a task (NET-MQ-DRV-3).
+        this.txQueuePairs = this.maxQueuePairs;
+        this.tasks[0]!.push({ ready: () => true, run: () => this.setQueuePairs(Math.min(this.maxQueuePairs, this.options.cpus)) });
+      } else if (!m.quirks.pairsSetBeforeDriverOk) yield* this.setQueuePairs(Math.min(this.maxQueuePairs, this.options.cpus));
     }
     // virtnet_open: try_fill_recv kicks (STATUS-DRV-10: only now), then enables NAPI — the
     // rx ring is not shared with a NAPI poll on another CPU until then.

@@ -40,6 +40,32 @@ export interface DriverQuirks {
   readonly rewriteSizeAfterReady: boolean;
   /** Sets up the control queue lazily, after DRIVER_OK, instead of with the others in step 7 (against STATUS-DRV-5). */
   readonly ctrlVqAfterDriverOk: boolean;
+  /** Sets ACKNOWLEDGE and DRIVER in one write (0 → 3) instead of one step at a time (against STATUS-DRV-1). */
+  readonly statusBitsTogether: boolean;
+  /** `virtio_add_status` without the read: writes only the new bit, clearing the ones set before (against STATUS-DRV-2). */
+  readonly statusWriteNewBitOnly: boolean;
+  /** After FEATURES_OK is confirmed, writes DriverFeatures again with EVENT_IDX added (against STATUS-DRV-7). */
+  readonly featureAfterFeaturesOk: boolean;
+  /** Reads DeviceFeatures before its first DeviceFeaturesSel write, trusting the select to be 0 (against MMIO-DRV-6). */
+  readonly readFeaturesUnselected: boolean;
+  /** Writes all ones to InterruptACK, not the bits it read (against MMIO-DRV-11). */
+  readonly ackAllOnes: boolean;
+  /** Writes NO_INTERRUPT into avail.flags as `1 << VRING_AVAIL_F_NO_INTERRUPT` (= 2), the bit number taken for a bit (against NOTIF-DRV-1). */
+  readonly availFlagAsBitNumber: boolean;
+  /** The driver's vring_need_event without the −1: `new − event < new − old` (against NOTIF-DRV-6). */
+  readonly kickNeedEventOffByOne: boolean;
+  /** The barrier between the avail.idx store and the avail_event / used.flags load (virtqueue_kick_prepare), weakened to a write barrier (a no-op on x86, against NOTIF-DRV-8). */
+  readonly kickFence: 'full' | 'wmb';
+  /** Sends VQ_PAIRS_SET before DRIVER_OK, from probe (against NET-CVQ-1). */
+  readonly pairsSetBeforeDriverOk: boolean;
+  /** Asks VQ_PAIRS_SET 0 first (a count computed as 0), which it MUST NOT (against NET-MQ-DRV-2). */
+  readonly requestZeroPairs: boolean;
+  /** Sets up the virtqueues of only min(max, cpus) pairs, yet later asks for all max pairs (against NET-MQ-DRV-1). */
+  readonly setUpFewerPairs: boolean;
+  /** Opens every transmit queue at probe, before VQ_PAIRS_SET, and transmits while the command is pending (against NET-MQ-DRV-3). */
+  readonly txAllQueuesBeforePairsSet: boolean;
+  /** The guest is a harness that breaks driver rules on purpose, to drive a device fault: only the device is judged. */
+  readonly harness: boolean;
 }
 
 export const REFERENCE_DRIVER: DriverQuirks = {
@@ -62,4 +88,17 @@ export const REFERENCE_DRIVER: DriverQuirks = {
   fixedQueueSize: 0,
   rewriteSizeAfterReady: false,
   ctrlVqAfterDriverOk: false,
+  statusBitsTogether: false,
+  statusWriteNewBitOnly: false,
+  featureAfterFeaturesOk: false,
+  readFeaturesUnselected: false,
+  ackAllOnes: false,
+  availFlagAsBitNumber: false,
+  kickNeedEventOffByOne: false,
+  kickFence: 'full',
+  pairsSetBeforeDriverOk: false,
+  requestZeroPairs: false,
+  setUpFewerPairs: false,
+  txAllQueuesBeforePairsSet: false,
+  harness: false,
 };

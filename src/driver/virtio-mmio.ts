@@ -77,7 +77,8 @@ export class VirtioMmioDriver {
 
   /** `vm_get_features`: select, then read, high word first (MMIO-DRV-6). */
   *getFeatures(): Process<bigint> {
-    yield mmioWrite(this.dev, MMIO.DeviceFeaturesSel, 1, 'drv.features.select_device_hi');
+    // The slip reads the first word unselected, trusting the select to start at 0.
+    if (!this.quirks.readFeaturesUnselected) yield mmioWrite(this.dev, MMIO.DeviceFeaturesSel, 1, 'drv.features.select_device_hi');
     const hi = yield mmioRead(this.dev, MMIO.DeviceFeatures, 'drv.features.read_device_hi');
     yield mmioWrite(this.dev, MMIO.DeviceFeaturesSel, 0, 'drv.features.select_device_lo');
     const lo = yield mmioRead(this.dev, MMIO.DeviceFeatures, 'drv.features.read_device_lo');
@@ -227,7 +228,8 @@ export class VirtioMmioDriver {
   *vmInterrupt(cpu: number): Process {
     this.handlerCalls[cpu] = (this.handlerCalls[cpu] ?? 0) + 1;
     const status = yield mmioRead(this.dev, MMIO.InterruptStatus, 'drv.irq.read_status');
-    if (!this.quirks.ackAfterProcess) yield mmioWrite(this.dev, MMIO.InterruptACK, status, 'drv.irq.ack');
+    const ack = this.quirks.ackAllOnes ? 0xffff_ffff : status; // the slip acks every bit, read or not (MMIO-DRV-11)
+    if (!this.quirks.ackAfterProcess) yield mmioWrite(this.dev, MMIO.InterruptACK, ack, 'drv.irq.ack');
     let handled = false;
     if (status & MMIO_INT.CONFIG) {
       yield* this.configInterrupt(cpu);

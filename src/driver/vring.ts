@@ -56,7 +56,7 @@ export class Vring {
    */
   *noCallback(): Process {
     this.availFlagsShadow |= VIRTQ_AVAIL_F_NO_INTERRUPT;
-    if (!this.eventIdx) yield store(splitRing.availFlags(this.layout.avail), 2, this.availFlagsShadow, this.sites.store_avail_flags);
+    if (!this.eventIdx) yield store(splitRing.availFlags(this.layout.avail), 2, this.availFlagsInMemory(), this.sites.store_avail_flags);
   }
 
   /** `virtqueue_add_split` with one buffer: descriptor, ring entry, barrier, then avail.idx (§2.7.13). */
@@ -90,14 +90,16 @@ export class Vring {
   *kickPrepare(): Process<boolean> {
     const { num, used } = this.layout;
     const q = this.index;
-    yield fence('full', this.sites.mb_before_kick_check);
+    yield fence(this.quirks.kickFence, this.sites.mb_before_kick_check);
     const newIdx = this.availIdxShadow;
     const oldIdx = (newIdx - this.numAdded) & this.mask;
     this.numAdded = 0;
     let needsKick: boolean;
     if (this.eventIdx) {
       const availEvent = yield load(splitRing.availEvent(used, num), 2, this.sites.load_avail_event);
-      needsKick = vringNeedEvent(availEvent, newIdx, oldIdx, this.width); // NOTIF-DRV-6
+      needsKick = this.quirks.kickNeedEventOffByOne
+        ? ((newIdx - availEvent) & this.mask) < ((newIdx - oldIdx) & this.mask) // the slip: no −1
+        : vringNeedEvent(availEvent, newIdx, oldIdx, this.width); // NOTIF-DRV-6
     } else if (this.quirks.kickReadsAvailFlags) {
       // QEMU libqos qvirtqueue_kick: `flags = readw(vq->avail)` tested against VRING_USED_F_NO_NOTIFY.
       const flags = yield load(splitRing.availFlags(this.layout.avail), 2, this.sites.load_avail_flags);
@@ -140,6 +142,12 @@ export class Vring {
     return token;
   }
 
+  /** avail.flags as stored: the shadow (NOTIF-DRV-1: 0 or 1); the slip shifts 1 by the flag's value, storing 2. */
+  private availFlagsInMemory(): number {
+    if (!this.quirks.availFlagAsBitNumber) return this.availFlagsShadow;
+    return this.availFlagsShadow & VIRTQ_AVAIL_F_NO_INTERRUPT ? 1 << VIRTQ_AVAIL_F_NO_INTERRUPT : 0;
+  }
+
   /** `virtqueue_disable_cb_split`: best-effort "no interrupts, please" (§2.7.7.1). */
   *disableCb(): Process {
     const { num, avail } = this.layout;
@@ -148,7 +156,7 @@ export class Vring {
     if (this.eventTriggered) return; // the device already fired; it will not fire again
     // The avail flag under EVENT_IDX is the pre-2017 Linux mutant (NOTIF-DRV-2).
     if (this.eventIdx && !this.quirks.availFlagUnderEventIdx) yield store(splitRing.usedEvent(avail, num), 2, 0, this.sites.store_used_event_off);
-    else yield store(splitRing.availFlags(avail), 2, this.availFlagsShadow, this.sites.store_avail_flags);
+    else yield store(splitRing.availFlags(avail), 2, this.availFlagsInMemory(), this.sites.store_avail_flags);
   }
 
   /**
@@ -161,7 +169,7 @@ export class Vring {
     this.eventTriggered = false;
     if (this.availFlagsShadow & VIRTQ_AVAIL_F_NO_INTERRUPT) {
       this.availFlagsShadow &= ~VIRTQ_AVAIL_F_NO_INTERRUPT;
-      if (!this.eventIdx) yield store(splitRing.availFlags(avail), 2, this.availFlagsShadow, this.sites.store_avail_flags);
+      if (!this.eventIdx) yield store(splitRing.availFlags(avail), 2, this.availFlagsInMemory(), this.sites.store_avail_flags);
     }
     const lastUsed = this.lastUsedIdx;
     yield store(splitRing.usedEvent(avail, num), 2, lastUsed, this.sites.store_used_event);
@@ -181,7 +189,7 @@ export class Vring {
     this.eventTriggered = false;
     if (this.availFlagsShadow & VIRTQ_AVAIL_F_NO_INTERRUPT) {
       this.availFlagsShadow &= ~VIRTQ_AVAIL_F_NO_INTERRUPT;
-      if (!this.eventIdx) yield store(splitRing.availFlags(avail), 2, this.availFlagsShadow, this.sites.store_avail_flags);
+      if (!this.eventIdx) yield store(splitRing.availFlags(avail), 2, this.availFlagsInMemory(), this.sites.store_avail_flags);
     }
     const bufs = Math.floor((((this.availIdxShadow - this.lastUsedIdx) & this.mask) * 3) / 4); // "TODO: tune this threshold"
     const usedEvent = (this.lastUsedIdx + bufs) & this.mask;

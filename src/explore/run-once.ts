@@ -23,8 +23,8 @@ export function oracleContext(config: SimConfig): OracleContext {
     line: 0,
     interruptLines: config.lines,
     buffered: config.memoryModel === 'tso',
-    // The status-gating probe, the hostile avail.idx driver and the VQ_PAIRS_SET probe break driver rules on purpose.
-    judgeDriver: config.workload === 'net' && config.driver.availIdxJump === 0 && !config.driver.requestPairsAboveMax,
+    // The status-gating probe, the hostile avail.idx driver, the VQ_PAIRS_SET probe and declared harnesses break driver rules on purpose.
+    judgeDriver: config.workload === 'net' && config.driver.availIdxJump === 0 && !config.driver.requestPairsAboveMax && !config.driver.harness,
   };
 }
 

@@ -1,6 +1,8 @@
 // Shrinking a failing run to a minimal one: fewer packets first, then a shorter and
 // smaller path (truncate, delete chunks, lower choices), keeping the same property
-// violated. Every candidate is a real re-run, so the result replays exactly.
+// violated — and, when asked, a violation of it that names the same requirement (a mutant
+// is evidence for that requirement, not only for its property). Every candidate is a real
+// re-run, so the result replays exactly.
 
 import { ArrayChoiceSource } from '../kernel/index.ts';
 import type { SimConfig } from '../sim/config.ts';
@@ -14,16 +16,21 @@ export interface Shrunk {
   readonly attempts: number;
 }
 
-export function shrinkFailure(config: SimConfig, path: readonly number[], property: OracleProperty, maxAttempts = 2000, build: SimulationBuilder = buildSimulation): Shrunk {
+export function shrinkFailure(config: SimConfig, path: readonly number[], property: OracleProperty, maxAttempts = 2000,
+  build: SimulationBuilder = buildSimulation, requirement?: string): Shrunk {
   let attempts = 0;
   let best = { config, result: runOnce(config, new ArrayChoiceSource(path), build) };
-  const fails = (r: RunResult<SimulationCore>) => r.violations[0]?.property === property;
+  /** The violation to keep: the run's first, of `property` — or the first of `property` naming `requirement`. */
+  const target = (r: RunResult<SimulationCore>) => requirement === undefined
+    ? (r.violations[0]?.property === property ? r.violations[0] : undefined)
+    : r.violations[0]?.property === property ? r.violations.find((v) => v.property === property && v.requirements.includes(requirement)) : undefined;
+  const fails = (r: RunResult<SimulationCore>) => target(r) !== undefined;
   if (!fails(best.result)) return { ...best, attempts };
   // A candidate is better only if it fails no later than the best so far, so it need not run
   // past that step — except for quiescence failures, which are judged at the end of a run.
   const horizon = (c: SimConfig): SimConfig => {
     if (property === 'P-QUIESCE') return c;
-    const at = best.result.violations[0]!.at;
+    const at = target(best.result)!.at;
     return { ...c, maxSteps: Math.min(c.maxSteps, (best.result.records[at]?.step ?? c.maxSteps) + 2) };
   };
   const tryCandidate = (c: SimConfig, p: readonly number[]): boolean => {

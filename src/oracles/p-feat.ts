@@ -69,10 +69,32 @@ class FeatRun implements OracleRun {
         this.status = ev.value;
         break;
       case 'note':
-        if (ev.name === 'dev.featuresOk') this.feed({ type: 'dev.featuresOk', accepted: ev.data.accepted === true }, at);
+        if (ev.name === 'dev.featuresOk') {
+          const accepted = ev.data.accepted === true;
+          this.feed({ type: 'dev.featuresOk', accepted }, at);
+          if (accepted) this.judgeAcceptedSet(BigInt(Number(ev.data.lo ?? 0) >>> 0) | (BigInt(Number(ev.data.hi ?? 0) >>> 0) << 32n), at);
+        }
         break;
       default: break;
     }
+  }
+
+  /**
+   * FEAT-DEV-2 on the set the device itself says it validated: even when the statechart
+   * never recorded the driver's write (it rejected it as unoffered), a device that keeps
+   * FEATURES_OK for a set with unoffered bits or unmet dependencies accepted an invalid set.
+   */
+  private judgeAcceptedSet(set: bigint, at: number): void {
+    const offered = this.snap.context.offered;
+    if (this.violations.length >= 8 || this.wordsRead !== 3) return; // the offer is not known in full
+    const unoffered = set & ~offered;
+    const unmet = unmetDependency(set);
+    if (unoffered === 0n && unmet === undefined) return;
+    this.violations.push({
+      property: 'P-FEAT', requirements: ['FEAT-DEV-2'], at,
+      summary: `device kept FEATURES_OK for ${formatFeatures(set)}, ${unoffered !== 0n ? `with ${formatFeatures(unoffered)} never offered` : `${unmet!.name} without its prerequisites`}`,
+      explanation: 'A device must leave FEATURES_OK clear when the driver\'s set is not a valid subset of its offer (§2.2.2): the driver now believes it has features the device does not honour.',
+    });
   }
 
   /** FEAT-DEV-1: the offer (both DeviceFeatures words) is closed under the dependencies (MQ ⇒ CTRL_VQ …). */

@@ -6,11 +6,13 @@
 // its own bits again; one shared status has edges, for which only "bit before edge" and
 // the ACK rules apply (no per-line level can be defined, notes §7.4 point 1).
 
-import { LINE_STATUS_BITS } from '../../spec/facts/mmio-registers.ts';
+import { LINE_STATUS_BITS, MMIO_INT } from '../../spec/facts/mmio-registers.ts';
 import type { Oracle, OracleContext, OracleRun, Violation } from './types.ts';
 import type { ProtocolEvent } from './decode.ts';
 
 const LINE_MASK = (1 << LINE_STATUS_BITS) - 1;
+/** The InterruptStatus / InterruptACK bits §4.2.2 defines. */
+const DEFINED_BITS = MMIO_INT.VRING | MMIO_INT.CONFIG;
 
 class IsrRun implements OracleRun {
   readonly violations: Violation[] = [];
@@ -63,6 +65,10 @@ class IsrRun implements OracleRun {
         if (ev.name === 'dev.isr') this.onStatus(Number(ev.data.value), Number(ev.data.line ?? 0), at);
         break;
       case 'drv.ack':
+        if ((ev.value & ~DEFINED_BITS) !== 0 && this.ctx.judgeDriver) {
+          this.fail(at, ['MMIO-DRV-11'], `driver wrote InterruptACK 0x${(ev.value >>> 0).toString(16)}, with bits §4.2.2 does not define`,
+            'When finished with an interrupt the driver writes the mask of the events it handled: no undefined bit, and none it did not read (an event raised since its read would be cleared unseen).');
+        }
         this.pendingAck = { before: [...this.isr], value: ev.value, packed: false, at };
         break;
       case 'drv.lineAck':

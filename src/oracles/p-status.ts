@@ -4,7 +4,7 @@
 
 import { initialTransition, type SnapshotFrom } from 'xstate';
 import { driverStatusMachine, deviceStatusMachine, memoStepper, hasObligation, type DriverStatusEvent, type DeviceStatusEvent } from '../../models/index.ts';
-import { formatStatus } from '../../spec/facts/status-bits.ts';
+import { STATUS, formatStatus } from '../../spec/facts/status-bits.ts';
 import type { Oracle, OracleRun, Violation } from './types.ts';
 import type { ProtocolEvent } from './decode.ts';
 
@@ -22,7 +22,13 @@ function driverRequirements(ev: DriverStatusEvent, snap: DriverSnap): { ids: str
     default: {
       if (snap.value === 'featuresOkUnconfirmed') return { ids: ['STATUS-DRV-8'], why: 'after setting FEATURES_OK the driver must read status back before going on' };
       if (snap.value === 'failed' || snap.value === 'featuresRejected') return { ids: ['STATUS-DRV-3', 'STATUS-DRV-9'], why: 'after FAILED or a refused FEATURES_OK only a reset may follow' };
-      return { ids: ['STATUS-DRV-2', 'STATUS-DRV-5'], why: 'status bits are only added, one init step at a time (1, 3, 0xB, 0xF)' };
+      if (ev.type === 'drv.writeStatus') {
+        const held = snap.context.status & ~STATUS.DEVICE_NEEDS_RESET;
+        const added = ev.value & ~held;
+        if ((ev.value & held) !== held) return { ids: ['STATUS-DRV-2', 'STATUS-DRV-5'], why: `it clears ${formatStatus(held & ~ev.value)}: status bits are never cleared but by a reset (writing 0)` };
+        if ((added & (added - 1)) !== 0) return { ids: ['STATUS-DRV-1', 'STATUS-DRV-5'], why: `it sets ${formatStatus(added)} at once: each bit is set as its own step of the sequence completes` };
+      }
+      return { ids: ['STATUS-DRV-5'], why: 'status bits are only added, one init step at a time (1, 3, 0xB, 0xF)' };
     }
   }
 }

@@ -16,8 +16,14 @@ class SuppressionModeRun implements OracleRun {
   readonly violations: Violation[] = [];
   constructor(private readonly judgeDriver: boolean, private readonly rings: RingView) {}
 
+  /** Which rule was already reported on which queue: one violation each, so a fault repeated on every pop does not hide the next rule. */
+  private readonly reported = new Set<string>();
+
   private report(driver: boolean, requirements: string[], at: number, summary: string, why: string): void {
     if (this.violations.length >= 8 || (driver && !this.judgeDriver)) return;
+    const key = `${driver ? 'drv' : 'dev'} ${requirements.join()} ${summary.replace(/=.*$/, '')}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
     const mode = this.rings.eventIdx ? 'EVENT_IDX negotiated' : 'EVENT_IDX not negotiated';
     this.violations.push({ property: 'P-FEAT', requirements, at, summary: `${summary} (${mode})`, explanation: `The negotiated suppression mode applies to every queue: ${why}.` });
   }

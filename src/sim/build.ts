@@ -61,7 +61,7 @@ export function attachDriver(config: SimConfig, p: Platform, slot: number): { mm
     cpus: config.cpus,
     queueSize: config.queueSize,
     indexWidth: config.indexWidth,
-    eventIdx: config.eventIdx,
+    eventIdx: config.driverKnowsEventIdx ?? config.eventIdx,
     txPackets: config.txPackets,
     napiBudget: config.napiBudget,
     resizeQueuePairsTo: config.resizeQueuePairsTo,

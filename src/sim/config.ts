@@ -17,7 +17,10 @@ export type Workload = 'net' | 'status-gating';
 export interface SimConfig {
   readonly workload: Workload;
   readonly transport: TransportProfile;
+  /** The device offers VIRTIO_F_EVENT_IDX (and the driver knows it, unless `driverKnowsEventIdx` says otherwise). */
   readonly eventIdx: boolean;
+  /** Whether the driver knows EVENT_IDX (default: `eventIdx`); false for a firmware-style driver that negotiates flags only. */
+  readonly driverKnowsEventIdx?: boolean;
   readonly memoryModel: MemoryModelName;
   readonly kicks: KickMode;
   readonly cpus: number;
