@@ -44,7 +44,7 @@ class StatusRun implements OracleRun {
   private dev: DeviceSnap;
   private legacy: boolean;
 
-  constructor(mmioVersion: 1 | 2, private readonly judgeDriver: boolean) {
+  constructor(mmioVersion: 1 | 2, private readonly judgeDriver: boolean, private readonly mmio: boolean) {
     this.legacy = mmioVersion === 1;
     this.drv = initialDriver[this.legacy ? 1 : 0]!;
     this.dev = initialDevice[this.legacy ? 1 : 0]!;
@@ -54,7 +54,10 @@ class StatusRun implements OracleRun {
     const before = this.drv;
     const { snapshot, accepted } = stepDriver(before, ev);
     if (!accepted && this.judgeDriver) {
-      const { ids, why } = driverRequirements(ev, before);
+      const found = driverRequirements(ev, before);
+      const why = found.why;
+      // §4.2.3.1.1: an MMIO driver follows the generic sequence (MMIO-DRV-15), so breaking its order breaks both.
+      const ids = this.mmio && found.ids.includes('STATUS-DRV-5') ? [...found.ids, 'MMIO-DRV-15'] : found.ids;
       const what = ev.type === 'drv.writeStatus' ? `wrote Status=${formatStatus(ev.value)}` : ev.type === 'drv.kick' ? `kicked vq${ev.queue}` : ev.type.replace('drv.', '');
       this.fail(at, ids, `driver ${what} in state ${String(before.value)} (status ${formatStatus(before.context.status)})`, `The driver-role statechart does not accept this: ${why}.`);
     }
@@ -117,6 +120,6 @@ export const statusOracle: Oracle = {
   description: 'device status follows the statechart for the driver and the device role',
   events: ['drv.kick', 'drv.queueSetup', 'drv.readStatus', 'drv.writeConfig', 'drv.writeDriverFeatures', 'drv.writeStatus', 'note'],
   notes: ['dev.status', 'dev.activate', 'dev.reset', 'dev.popAvail', 'dev.isr'],
-  start: (ctx) => new StatusRun(ctx.mmioVersion, ctx.judgeDriver),
+  start: (ctx) => new StatusRun(ctx.mmioVersion, ctx.judgeDriver, ctx.transport !== 'pci'),
 };
 

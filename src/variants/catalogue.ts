@@ -217,7 +217,7 @@ export const VARIANTS: readonly Variant[] = [
     { driver: { ctrlVqAfterDriverOk: true }, config: MULTI_QUEUE, names: ['STATUS-DRV-5'] }),
   // --- one mutant per requirement its property did not yet name (classic slips unless a bug is cited) ---
   mutant('status-bits-together', 'P-STATUS', 'a driver that writes ACKNOWLEDGE|DRIVER in one Status write (0 → 3), not one bit as each step completes (STATUS-DRV-1)',
-    { names: ['STATUS-DRV-1'], driver: { statusBitsTogether: true } }),
+    { names: ['STATUS-DRV-1', 'MMIO-DRV-15'], driver: { statusBitsTogether: true } }),
   mutant('status-new-bit-only', 'P-STATUS', '`virtio_add_status` without the read: the driver writes each new bit alone (1, then 2 …), clearing the bits it set before — the very write BZ-FC-04\'s device mishandled (STATUS-DRV-2)',
     { names: ['STATUS-DRV-2'], driver: { statusWriteNewBitOnly: true } }),
   mutant('feature-after-features-ok', 'P-STATUS', 'a driver that turns EVENT_IDX on once FEATURES_OK is confirmed, writing DriverFeatures again (STATUS-DRV-7; the device ignores it, so the two sides disagree on the ring format)',
@@ -258,6 +258,16 @@ export const VARIANTS: readonly Variant[] = [
     { names: ['NET-MQ-DRV-3'], driver: { txAllQueuesBeforePairsSet: true }, config: MULTI_QUEUE }),
   mutant('steer-all-pairs-from-start', 'P-MQ', 'a device that steers received packets over every pair from activation, before any VQ_PAIRS_SET, as vhost-user backends did before VHOST_USER_SET_VRING_ENABLE (NET-MQ-DEV-2: receiveq1 only until the command)',
     { names: ['NET-MQ-DEV-2'], device: { steerAllPairsFromStart: true }, config: MULTI_QUEUE }),
+  mutant('notify-fence-wmb-flags', 'P-QUIESCE', 'BZ-KVT-01\'s weakened device barrier under flag-based suppression: the avail.flags load passes the buffered used.idx store, the device reads NO_INTERRUPT from before the driver re-enabled callbacks and skips an interrupt the driver\'s re-check could not see coming (NOTIF-DEV-2)',
+    {
+      names: ['NOTIF-DEV-2'], device: { shouldNotifyFence: 'wmb' }, config: { eventIdx: false },
+      // As narrow as BZ-KVT-01 (the litmus finds it exhaustively: `litmus --flags --device-fence wmb`, 47 choices).
+      regressions: [{
+        overrides: { rxPackets: 3, txPackets: 0 },
+        path: '000000000000000100000000000000000000000000000000000000000000000000000000000000000000000000000000000000110110000000022222222222222222',
+        note: 'virtio-conform run --variant notify-fence-wmb-flags --runs 80000 --seed 3 --rx 3 --tx 0: PCT run 28316',
+      }],
+    }),
   mutant('ack-after-process', 'P-QUIESCE', 'vm_interrupt acks InterruptStatus after scanning the queues instead of before (§4.3 analysis)',
     { names: ['MMIO-DRV-16'], driver: { ackAfterProcess: true } }),
 ];
