@@ -179,10 +179,12 @@ export class NetDevice extends VirtioDeviceCore {
   private *flushTx(q: number): Process {
     const vq = this.queues[q]!;
     if (!this.activated || !vq.ready) return;
+    let kickSaysSo = this.quirks.kickMeansBuffer; // the mutant: a kick is one new buffer (NOTIF-DEV-7)
     for (;;) {
       yield* vq.setNotification(false);
       for (;;) {
-        const elem = yield* vq.pop();
+        const elem = yield* vq.pop(kickSaysSo);
+        kickSaysSo = false;
         if (!elem) break;
         const seq = yield load(elem.addr, 4, 'dev.tx.load_packet');
         yield note('dev.txPacket', { q, seq });
@@ -272,6 +274,27 @@ export class NetDevice extends VirtioDeviceCore {
       if (every > 0 && Math.floor((seq - 1) / every) > Math.floor((first - 1) / every)) yield* this.announce();
     }
   }
+
+  // --- notifications: spurious used-buffer notifications ---
+  /**
+   * Fault injection, legal for a device (§2.7.7.1: the driver MUST tolerate spurious used-buffer
+   * notifications, NOTIF-DRV-3): once live, `count` used-buffer notifications for receiveq1 and
+   * transmitq1 in turn, each raised under the device lock with nothing pushed — as a device
+   * does that signals after restoring a migrated queue, or whose interrupt line is shared.
+   */
+  *spuriousNotifier(count: number): Process {
+    yield wait(() => this.activated, 'dev.spurious.wait_live');
+    for (let i = 0; i < count; i++) {
+      const vq = this.queues[i % 2]!;
+      yield* this.lock.acquire('dev.spurious');
+      if (this.activated && vq.ready) {
+        yield note('dev.spuriousNotify', { q: vq.index, usedIdx: vq.usedIdx });
+        yield this.transport.notifyEffect('vring', vq.index);
+      }
+      yield* this.lock.release('dev.spurious');
+    }
+  }
+  // --- end notifications ---
 
   /**
    * A configuration change (link announce): InterruptStatus bit 1 (§2.5.1). Once the device is

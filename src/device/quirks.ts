@@ -38,6 +38,12 @@ export interface DeviceQuirks {
   readonly magicByteSwapped: boolean;
   /** A Version 2 (modern) device whose Version register reads 1 (against MMIO-DEV-2). */
   readonly versionReadsLegacy: boolean;
+  // --- notifications / net-mq steering ---
+  /** Takes a kick as one new buffer: the tx handler pops an entry per kick without reading avail.idx (against NOTIF-DEV-7). */
+  readonly kickMeansBuffer: boolean;
+  /** Steers received packets round-robin, packet by packet, not by flow (against NET-MQ-DEV-4). */
+  readonly steerPerPacket: boolean;
+  // --- end notifications / net-mq steering ---
 }
 
 export const REFERENCE_DEVICE: DeviceQuirks = {
@@ -59,4 +65,8 @@ export const REFERENCE_DEVICE: DeviceQuirks = {
   signalHandledQueueOnly: false,
   magicByteSwapped: false,
   versionReadsLegacy: false,
+  // --- notifications / net-mq steering ---
+  kickMeansBuffer: false,
+  steerPerPacket: false,
+  // --- end notifications / net-mq steering ---
 };

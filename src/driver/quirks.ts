@@ -38,6 +38,12 @@ export interface DriverQuirks {
   readonly fixedQueueSize: number;
   /** Writes QueueSize once more after QueueReady (re-programming an enabled queue, against MMIO-DRV-8). */
   readonly rewriteSizeAfterReady: boolean;
+  // --- notifications ---
+  /** Takes a used-buffer notification as one completed buffer: vring_interrupt without more_used, and the next get_buf consumes an entry without reading used.idx (against NOTIF-DRV-3). */
+  readonly interruptMeansUsed: boolean;
+  /** Allocates the used ring without zeroing it, in memory a previous user left non-zero (against NOTIF-DRV-4). */
+  readonly usedRingNotZeroed: boolean;
+  // --- end notifications ---
 }
 
 export const REFERENCE_DRIVER: DriverQuirks = {
@@ -59,4 +65,8 @@ export const REFERENCE_DRIVER: DriverQuirks = {
   resetWritesIsr: false,
   fixedQueueSize: 0,
   rewriteSizeAfterReady: false,
+  // --- notifications ---
+  interruptMeansUsed: false,
+  usedRingNotZeroed: false,
+  // --- end notifications ---
 };
