@@ -101,6 +101,7 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
     earlyAnnounce: config.earlyAnnounce,
     maxQueuePairs: config.maxQueuePairs,
     txEcho: config.txEcho,
+    flows: config.flows,
     transportFeatures: (config.lines.gate === 'feature' && lineCount > 1 ? featureMask(VIRTIO_F_EXPERIMENTAL.MMIO_MULTI_IRQ) : 0n) | msiTransportFeatures(config.irqDelivery),
   });
   const transport = new MmioTransportDevice(world, irq, DEVICE_LINE, device, config.transport === 'mmio-v1' ? 1 : 2, config.lines);

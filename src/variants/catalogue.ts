@@ -226,6 +226,12 @@ export const VARIANTS: readonly Variant[] = [
   mutant('used-ring-not-zeroed', 'P-WRAP', 'a driver that allocates its used ring without zeroing it (alloc_pages without __GFP_ZERO) in memory a previous user left non-zero: it reads a stale used.idx / avail_event (or a stale NO_NOTIFY flag) the device never wrote (NOTIF-DRV-4)',
     { driver: { usedRingNotZeroed: true }, names: ['NOTIF-DRV-4'] }),
   // --- end notifications ---
+  // --- net-mq flows ---
+  reference('mmio-v2-mq-flows', 'mmio-v2-mq with packets in 3 flows both ways: the device steers each received flow by its hash, or to the pair it last transmitted on (Linux tun automq), and VQ_PAIRS_SET 1 while traffic flows re-steers them (NET-MQ-DEV-4)',
+    { ...MULTI_QUEUE, resizeQueuePairsTo: 1, flows: 3, rxPackets: 10 }),
+  mutant('steer-per-packet', 'P-MQ', 'a device that spreads received packets round-robin over the active receive queues, packet by packet, ignoring flows: two packets of one flow land on different queues (NET-MQ-DEV-4; a classic slip that reorders a TCP flow across CPUs)',
+    { device: { steerPerPacket: true }, config: { ...MULTI_QUEUE, flows: 3, rxPackets: 10, txPackets: 2 }, names: ['NET-MQ-DEV-4'] }),
+  // --- end net-mq flows ---
 ];
 
 export function variantByName(name: string): Variant | undefined {
