@@ -1,7 +1,8 @@
 // P-WRAP's "take only what the index you read publishes" and "unwritten used-ring fields read
 // 0" rules on hand-written event streams: NOTIF-DRV-3 (a driver consuming a used entry the
 // device never published), NOTIF-DEV-7 (a device popping an avail entry the driver never
-// published), NOTIF-DRV-4 (a used ring that was not zeroed), each with the stream that passes.
+// published), NOTIF-DRV-4 (a used ring that was not zeroed), each with the stream that passes;
+// and the reference sides under injected spurious notifications.
 import { describe, expect, it } from 'vitest';
 import type { ProtocolEvent, Side } from './decode.ts';
 import { RingView } from './ring-view.ts';
@@ -9,6 +10,9 @@ import { wrapOracle } from './p-wrap.ts';
 import type { Violation } from './types.ts';
 import { ONE_LINE } from '../transport/mmio/irq-lines.ts';
 import { splitRing } from '../../spec/facts/split-ring-layout.ts';
+import { runOnce } from '../explore/run-once.ts';
+import { RandomChoiceSource } from '../kernel/index.ts';
+import { variantByName } from '../variants/catalogue.ts';
 
 const CTX = { mmioVersion: 2 as const, line: 0, interruptLines: ONE_LINE, buffered: false, judgeDriver: true };
 const NUM = 4;
@@ -95,5 +99,21 @@ describe('P-WRAP: used-ring fields the device has not written read as 0 (NOTIF-D
     const run = wrapOracle.start({ ...CTX, judgeDriver: false }, { rings });
     [READY, load('drv', USED_IDX, 7)].forEach((ev, i) => { rings.observe(ev); run.onEvent(ev, i); });
     expect(run.violations).toEqual([]);
+  });
+});
+
+describe('injected spurious notifications (mmio-v2-spurious, mmio-v2-flags-spurious)', () => {
+  it.each(['mmio-v2-spurious', 'mmio-v2-flags-spurious'])('%s: the reference sides find nothing new, finish the workload and pass every oracle', (name) => {
+    const config = variantByName(name)!.config;
+    for (let seed = 1; seed <= 10; seed++) {
+      const r = runOnce(config, new RandomChoiceSource(seed));
+      expect(r.violations).toEqual([]);
+      expect(r.outcome).toBe('quiescent');
+      const notes = r.records.flatMap((x) => (x.kind === 'effect' && x.effect.kind === 'note' ? [x.effect.note] : []));
+      expect(notes.filter((x) => x === 'dev.spuriousNotify').length).toBe(config.spuriousInterrupts);
+      expect(notes.filter((x) => x === 'drv.spuriousKick').length).toBe(config.spuriousKicks);
+      expect(r.sim.driver.received.length).toBe(config.rxPackets);
+      expect(r.sim.driver.txCompleted).toBe(config.txPackets);
+    }
   });
 });
