@@ -129,15 +129,14 @@ export class Vring {
       yield fence('rmb', this.sites.rmb_after_used_idx); // read the entry only after the idx that published it
     }
     const id = yield load(splitRing.usedElemId(used, num, this.lastUsedIdx), 4, this.sites.load_used_id);
-    this.lastUsedIdx = (this.lastUsedIdx + 1) & this.mask;
-    // The note comes before the id is validated: what the driver consumed is on the trace even when it is garbage.
-    yield note('drv.getUsed', { q, head: id, lastUsed: this.lastUsedIdx });
     if (id >= num || this.tokens[id] === undefined) throw new Error(`vq${q}: used id ${id} is not a head in use`);
     const token = this.tokens[id]!;
     this.tokens[id] = undefined;
     this.next[id] = this.freeHead;
     this.freeHead = id;
     this.numFree++;
+    this.lastUsedIdx = (this.lastUsedIdx + 1) & this.mask;
+    yield note('drv.getUsed', { q, head: id, lastUsed: this.lastUsedIdx });
     if (!(this.availFlagsShadow & VIRTQ_AVAIL_F_NO_INTERRUPT)) {
       // "If we expect an interrupt for the next entry, tell host by writing event index and
       // flush out the write before the read in the next get_buf call" (virtio_store_mb).
