@@ -68,6 +68,20 @@ export const EXCLUSIONS: readonly Exclusion[] = [
     id: 'FEAT-DEV-6',
     reason: 'IN_ORDER is not modelled: the simulated device does not offer it, so no run negotiates it.',
   },
+  // --- net-mq ---
+  {
+    id: 'NET-MQ-DEV-5',
+    reason: 'RING_RESET (per-queue reset) is not modelled: the simulated device does not offer it and has no QueueReset register, so no receive queue is ever "being reset" when a packet is steered (as MMIO-DEV-7 / MMIO-DRV-12).',
+  },
+  {
+    id: 'NET-MQ-DRV-5',
+    reason: 'VIRTIO_NET_F_RSS is not modelled: the simulated device does not offer it (nor HASH_REPORT), has no rss_max_* config fields and no VIRTIO_NET_CTRL_MQ_RSS_CONFIG command, so no driver sends RSS_CONFIG; steering is the automatic kind (NET-MQ-DEV-4, checked by P-MQ).',
+  },
+  {
+    id: 'NET-MQ-DEV-6',
+    reason: 'VIRTIO_NET_F_RSS / HASH_REPORT are not modelled: the simulated device offers neither, so its config space has no rss_max_key_size / rss_max_indirection_table_length to bound.',
+  },
+  // --- end net-mq ---
 ];
 
 const BY_ID: ReadonlyMap<string, Requirement> = new Map(REQUIREMENTS.map((r) => [r.id, r]));

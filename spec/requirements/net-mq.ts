@@ -42,7 +42,7 @@ export const NET_MQ_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'NET-MQ-DEV-4', section: '5.1.9.5.6', area: 'net-mq', role: 'device', level: 'MUST / SHOULD / MAY',
     text: 'With MQ on, steer by flow; a flow last sent on txq X should be received on rxq X; without history any active queue may be picked.',
-    properties: [],
+    properties: ['P-MQ'], // the MUST (one queue per flow while the count stands); the SHOULD and MAY are not judged
   },
   {
     id: 'NET-MQ-DEV-5', section: '5.1.9.5.6.2', area: 'net-mq', role: 'device', level: 'SHOULD / MUST',

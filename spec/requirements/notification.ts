@@ -18,7 +18,7 @@ export const NOTIFICATION_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'NOTIF-DRV-3', section: '2.7.7.1', area: 'notification', role: 'driver', level: 'MUST',
     text: 'Tolerate spurious used-buffer notifications.',
-    properties: [],
+    properties: ['P-WRAP'],
   },
   {
     id: 'NOTIF-DEV-1', section: '2.7.7.2', area: 'notification', role: 'device', level: 'MUST',
@@ -44,7 +44,7 @@ export const NOTIFICATION_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'NOTIF-DRV-4', section: '2.7.10.1', area: 'notification', role: 'driver', level: 'MUST',
     text: 'Zero the used ring, its flags included, when allocating it.',
-    properties: [],
+    properties: ['P-WRAP'],
   },
   {
     id: 'NOTIF-DRV-5', section: '2.7.10.1', area: 'notification', role: 'driver', level: 'MUST / SHOULD NOT / MUST',
@@ -69,7 +69,7 @@ export const NOTIFICATION_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'NOTIF-DEV-7', section: '2.7.10.2', area: 'notification', role: 'device', level: 'MUST',
     text: 'Tolerate spurious available-buffer notifications (kicks).',
-    properties: [],
+    properties: ['P-WRAP'],
   },
   // Ordering and barriers.
   {

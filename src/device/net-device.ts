@@ -38,7 +38,12 @@ export interface NetDeviceOptions {
   readonly txEcho: boolean;
   /** Transport features the device also offers (the experimental MULTI_IRQ or MMIO MSI bit). */
   readonly transportFeatures: bigint;
+  /** Flows the packets belong to (NET-MQ-DEV-4): packet k, either way, is in flow (k−1) mod flows + 1; 0 = each packet its own. */
+  readonly flows?: number;
 }
+
+/** Backlog entries above this are the echo of transmitted packet (entry − ECHO_BASE). */
+const ECHO_BASE = 1000;
 
 export class NetDevice extends VirtioDeviceCore {
   /**
@@ -107,7 +112,8 @@ export class NetDevice extends VirtioDeviceCore {
 
   protected override resetDevice(): void {
     // Packets queued in the backend survive a reset of the device (they belong to the peer),
-    // but the steering starts over on receiveq1 (NET-MQ-DEV-2).
+    // but the steering starts over on receiveq1 (NET-MQ-DEV-2), without flow history.
+    this.txFlowPair.clear();
     this.setQueuePairs(1);
   }
 
@@ -135,14 +141,21 @@ export class NetDevice extends VirtioDeviceCore {
       const cmd = (head >> 8) & 0xff;
       const pairs = head >>> 16;
       let ack = VIRTIO_NET_ERR;
+      let moved = 0;
       if (cls === VIRTIO_NET_CTRL_MQ && cmd === VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET && this.mqNegotiated && this.pairsAcceptable(pairs)) {
-        this.setQueuePairs(pairs);
+        moved = this.setQueuePairs(pairs);
         ack = VIRTIO_NET_OK;
       }
       yield note('dev.ctrl', { q: vq.index, cls, cmd, pairs, ack, curr: this.currQueuePairs });
       yield store(elem.addr + CTRL_CMD.ack, 1, ack, 'dev.ctrl.store_ack');
       yield* vq.push(elem, 1);
       yield* this.notify(vq);
+      // Packets moved off closed pairs are delivered now (qemu_flush_queued_packets on the
+      // attached subqueues): their new queue may have buffers and no kick or packet to come —
+      // without this they wait for ever (P-QUIESCE; seen once flows put a backlog on pair 2).
+      for (let p = 0; moved > 0 && p < Math.min(this.currQueuePairs, this.pairs); p++) {
+        if (this.backlog[p]!.length > 0) yield* this.receiveBacklog(p);
+      }
     }
     yield* this.endBatch(vq);
   }
@@ -155,22 +168,53 @@ export class NetDevice extends VirtioDeviceCore {
 
   /**
    * `virtio_net_set_queue_pairs`: pairs above the count are detached from the backend; what
-   * their backend queues held is steered to the attached ones (no packet is lost).
+   * their backend queues held is steered to the attached ones (no packet is lost). Returns
+   * how many packets moved.
    */
-  private setQueuePairs(pairs: number): void {
+  private setQueuePairs(pairs: number): number {
     this.currQueuePairs = pairs;
     const attached = Math.min(pairs, this.pairs); // the mutant may record more than exist
+    let count = 0;
     for (let p = attached; p < this.pairs && !this.quirks.strandDetachedBacklog; p++) {
       const moved = this.backlog[p]!.splice(0);
-      for (const seq of moved) this.backlog[this.steer(seq, attached)]!.push(seq);
+      for (const seq of moved) this.backlog[this.steer(this.flowOf(seq), attached)]!.push(seq);
+      count += moved.length;
     }
     if (this.transport) for (let p = 0; p < this.pairs; p++) this.transport.emit('dev.backlog', { q: rxq2vq(p), n: this.backlog[p]!.length });
+    return count;
   }
 
-  /** Receive steering (NET-MQ-DEV-4, automatic): flow = packet number, spread over the active pairs. */
-  private steer(seq: number, active: number): number {
-    return (seq - 1) % active;
+  // --- net-mq flows ---
+  /**
+   * The flow a packet belongs to (its 5-tuple, reduced to a number): with `flows`, packet k —
+   * received, transmitted or an echo — is in flow (k−1) mod flows + 1; without, every packet
+   * is a flow of its own (its number; an echo 1000 + the transmitted packet's).
+   */
+  private flowOf(packet: number): number {
+    const flows = this.net.flows ?? 0;
+    if (flows === 0) return packet;
+    const seq = packet > ECHO_BASE ? packet - ECHO_BASE : packet;
+    return ((seq - 1) % flows) + 1;
   }
+
+  /** The pair each flow last transmitted on (Linux tun's flow table, `tun_flow_update`), kept only when flows are modelled. */
+  private readonly txFlowPair = new Map<number, number>();
+  /** The steerPerPacket mutant's round-robin counter. */
+  private roundRobin = 0;
+
+  /**
+   * Automatic receive steering (§5.1.9.5.6, NET-MQ-DEV-4), after Linux tun's
+   * `tun_automq_select_queue`: a flow that last transmitted on transmitq X is received on
+   * receiveq X (SHOULD); without such history, a queue by the flow's hash (any active queue
+   * MAY be picked) — either way every packet of a flow to one queue (MUST).
+   */
+  private steer(flow: number, active: number): number {
+    if (this.quirks.steerPerPacket) return this.roundRobin++ % active; // the mutant: packet by packet
+    const sent = this.txFlowPair.get(flow);
+    if (sent !== undefined && sent < active) return sent;
+    return (flow - 1) % active;
+  }
+  // --- end net-mq flows ---
 
   /**
    * `virtio_net_handle_tx_bh` + `flush_tx`: suppress kicks, drain the ring, then re-enable
@@ -180,13 +224,16 @@ export class NetDevice extends VirtioDeviceCore {
   private *flushTx(q: number): Process {
     const vq = this.queues[q]!;
     if (!this.activated || !vq.ready) return;
+    let kickSaysSo = this.quirks.kickMeansBuffer; // the mutant: a kick is one new buffer (NOTIF-DEV-7)
     for (;;) {
       yield* vq.setNotification(false);
       for (;;) {
-        const elem = yield* vq.pop();
+        const elem = yield* vq.pop(kickSaysSo);
+        kickSaysSo = false;
         if (!elem) break;
         const seq = yield load(elem.addr, 4, 'dev.tx.load_packet');
-        yield note('dev.txPacket', { q, seq });
+        if ((this.net.flows ?? 0) > 0) this.txFlowPair.set(this.flowOf(seq), vq2pair(q)); // tun_flow_update
+        yield note('dev.txPacket', { q, seq, flow: this.flowOf(seq) });
         yield* vq.push(elem, 0);
         yield* this.notify(vq);
         if (this.net.txEcho) yield* this.echo(seq, vq2pair(q), q);
@@ -209,10 +256,10 @@ export class NetDevice extends VirtioDeviceCore {
    */
   private *echo(seq: number, txPair: number, txq: number): Process {
     const active = Math.min(this.currQueuePairs, this.pairs);
-    const pair = txPair < active ? txPair : this.steer(seq, active);
+    const pair = txPair < active ? txPair : this.steer(this.flowOf(seq), active);
     const backlog = this.backlog[pair]!;
-    backlog.push(1000 + seq);
-    yield note('dev.backlog', { q: rxq2vq(pair), n: backlog.length });
+    backlog.push(ECHO_BASE + seq);
+    yield note('dev.backlog', { q: rxq2vq(pair), n: backlog.length, flow: this.flowOf(ECHO_BASE + seq) });
     this.completingFor = txq;
     yield* this.receiveBacklog(pair);
     this.completingFor = undefined;
@@ -262,9 +309,10 @@ export class NetDevice extends VirtioDeviceCore {
       yield* this.lock.acquire('net.peer');
       // One main-loop iteration: read up to `burst` packets and deliver each under the same lock hold.
       for (let i = 0; i < burst && seq <= this.net.rxPackets; i++, seq++) {
-        const pair = this.steer(seq, Math.min(this.currQueuePairs, this.pairs));
+        const flow = this.flowOf(seq);
+        const pair = this.steer(flow, Math.min(this.currQueuePairs, this.pairs));
         this.backlog[pair]!.push(seq);
-        yield note('dev.backlog', { q: rxq2vq(pair), n: this.backlog[pair]!.length });
+        yield note('dev.backlog', { q: rxq2vq(pair), n: this.backlog[pair]!.length, flow }); // the steering decision (NET-MQ-DEV-4)
         yield* this.receiveBacklog(pair);
       }
       yield* this.lock.release('net.peer');
@@ -273,6 +321,27 @@ export class NetDevice extends VirtioDeviceCore {
       if (every > 0 && Math.floor((seq - 1) / every) > Math.floor((first - 1) / every)) yield* this.announce();
     }
   }
+
+  // --- notifications: spurious used-buffer notifications ---
+  /**
+   * Fault injection, legal for a device (§2.7.7.1: the driver MUST tolerate spurious used-buffer
+   * notifications, NOTIF-DRV-3): once live, `count` used-buffer notifications for receiveq1 and
+   * transmitq1 in turn, each raised under the device lock with nothing pushed — as a device
+   * does that signals after restoring a migrated queue, or whose interrupt line is shared.
+   */
+  *spuriousNotifier(count: number): Process {
+    yield wait(() => this.activated, 'dev.spurious.wait_live');
+    for (let i = 0; i < count; i++) {
+      const vq = this.queues[i % 2]!;
+      yield* this.lock.acquire('dev.spurious');
+      if (this.activated && vq.ready) {
+        yield note('dev.spuriousNotify', { q: vq.index, usedIdx: vq.usedIdx });
+        yield this.transport.notifyEffect('vring', vq.index);
+      }
+      yield* this.lock.release('dev.spurious');
+    }
+  }
+  // --- end notifications ---
 
   /**
    * A configuration change (link announce): InterruptStatus bit 1 (§2.5.1). Once the device is

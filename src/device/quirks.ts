@@ -48,6 +48,12 @@ export interface DeviceQuirks {
   readonly acceptInvalidFeatures: boolean;
   /** Steers received packets over every pair from activation, before any VQ_PAIRS_SET (against NET-MQ-DEV-2). */
   readonly steerAllPairsFromStart: boolean;
+  // --- notifications / net-mq steering ---
+  /** Takes a kick as one new buffer: the tx handler pops an entry per kick without reading avail.idx (against NOTIF-DEV-7). */
+  readonly kickMeansBuffer: boolean;
+  /** Steers received packets round-robin, packet by packet, not by flow (against NET-MQ-DEV-4). */
+  readonly steerPerPacket: boolean;
+  // --- end notifications / net-mq steering ---
 }
 
 export const REFERENCE_DEVICE: DeviceQuirks = {
@@ -74,4 +80,8 @@ export const REFERENCE_DEVICE: DeviceQuirks = {
   honourAvailFlagsUnderEventIdx: false,
   acceptInvalidFeatures: false,
   steerAllPairsFromStart: false,
+  // --- notifications / net-mq steering ---
+  kickMeansBuffer: false,
+  steerPerPacket: false,
+  // --- end notifications / net-mq steering ---
 };

@@ -64,20 +64,25 @@ export class DeviceVirtqueue {
     return ((availIdx - this.lastAvailIdx) & this.mask) === 0;
   }
 
-  /** `virtqueue_pop`: take the next available chain, or undefined when none. */
-  *pop(): Process<QueueElement | undefined> {
+  /**
+   * `virtqueue_pop`: take the next available chain, or undefined when none. `kickSaysSo`: the
+   * kickMeansBuffer mutant's first pop after a kick, which reads no avail.idx (NOTIF-DEV-7).
+   */
+  *pop(kickSaysSo = false): Process<QueueElement | undefined> {
     const q = this.index;
     if (this.broken) return undefined; // virtqueue_pop: `if (unlikely(vdev->broken)) return NULL`
-    const availIdx = yield load(splitRing.availIdx(this.avail), 2, this.sites.load_avail_idx);
-    const heads = (availIdx - this.lastAvailIdx) & this.mask;
-    if (heads === 0) return undefined;
-    if (heads > this.num && !this.quirks.trustAvailIdx) {
-      // "Guest moved used index from %u to %u": never trust an index more than a ring ahead.
-      this.broken = true;
-      yield note('dev.error', { q, reason: 'avail index more than a ring ahead', availIdx, next: this.lastAvailIdx });
-      return undefined;
+    if (!kickSaysSo) {
+      const availIdx = yield load(splitRing.availIdx(this.avail), 2, this.sites.load_avail_idx);
+      const heads = (availIdx - this.lastAvailIdx) & this.mask;
+      if (heads === 0) return undefined;
+      if (heads > this.num && !this.quirks.trustAvailIdx) {
+        // "Guest moved used index from %u to %u": never trust an index more than a ring ahead.
+        this.broken = true;
+        yield note('dev.error', { q, reason: 'avail index more than a ring ahead', availIdx, next: this.lastAvailIdx });
+        return undefined;
+      }
+      yield fence('rmb', this.sites.rmb_after_avail_idx); // read ring entries only after the idx that published them
     }
-    yield fence('rmb', this.sites.rmb_after_avail_idx); // read ring entries only after the idx that published them
     const head = yield load(splitRing.availRing(this.avail, this.num, this.lastAvailIdx), 2, this.sites.load_avail_ring);
     this.lastAvailIdx = (this.lastAvailIdx + 1) & this.mask;
     yield note('dev.popAvail', { q, head, nextAvail: this.lastAvailIdx });

@@ -27,6 +27,8 @@ export interface NetDriverOptions {
   readonly napiBudget: number;
   /** `ethtool -L combined N` once half the packets are sent: VQ_PAIRS_SET N while traffic flows. 0 = never. */
   readonly resizeQueuePairsTo: number;
+  /** Fault injection, legal for a driver (NOTIF-DEV-7): this many extra kicks with nothing new, from CPU 0 once the queues are open. */
+  readonly spuriousKicks?: number;
 }
 
 /** Work a CPU runs when it is ready (a process context, below softirq). */
@@ -229,10 +231,24 @@ export class NetDriver {
       // start_xmit runs when its queue is awake: a free slot (netif_stop_queue until tx completes)
       this.tasks[cpu]!.push(this.xmitTask(seq, cpu));
     }
+    // NOTIF-DEV-7 fault injection: kicks of transmitq1 and receiveq1 in turn, with nothing added.
+    for (let i = 0; i < (this.options.spuriousKicks ?? 0); i++) {
+      const vq = i % 2 === 0 ? this.pairs[0]!.tx : this.pairs[0]!.rx;
+      this.tasks[0]!.push({ ready: () => this.queuesOpen(), run: () => this.spuriousKick(vq) });
+    }
     if (mq && resizeQueuePairsTo > 0) {
       const half = Math.ceil(txPackets / 2);
       this.tasks[0]!.push({ ready: () => this.txSent >= half, run: () => this.setQueuePairs(resizeQueuePairsTo) });
     }
+  }
+
+  /**
+   * A kick with nothing new in the avail ring (vm_notify without virtqueue_add): legal — a
+   * device MUST tolerate it (§2.7.10.2, NOTIF-DEV-7) — as when a driver kicks on a timer.
+   */
+  private *spuriousKick(vq: Vring): Process {
+    yield note('drv.spuriousKick', { q: vq.index, availIdx: vq.availIdxShadow });
+    yield* this.mmio.notify(vq);
   }
 
   /** XPS: the transmit queue of `cpu` among those start_xmit may use. */

@@ -66,6 +66,12 @@ export interface DriverQuirks {
   readonly txAllQueuesBeforePairsSet: boolean;
   /** The guest is a harness that breaks driver rules on purpose, to drive a device fault: only the device is judged. */
   readonly harness: boolean;
+  // --- notifications ---
+  /** Takes a used-buffer notification as one completed buffer: vring_interrupt without more_used, and the next get_buf consumes an entry without reading used.idx (against NOTIF-DRV-3). */
+  readonly interruptMeansUsed: boolean;
+  /** Allocates the used ring without zeroing it, in memory a previous user left non-zero (against NOTIF-DRV-4). */
+  readonly usedRingNotZeroed: boolean;
+  // --- end notifications ---
 }
 
 export const REFERENCE_DRIVER: DriverQuirks = {
@@ -101,4 +107,8 @@ export const REFERENCE_DRIVER: DriverQuirks = {
   setUpFewerPairs: false,
   txAllQueuesBeforePairsSet: false,
   harness: false,
+  // --- notifications ---
+  interruptMeansUsed: false,
+  usedRingNotZeroed: false,
+  // --- end notifications ---
 };

@@ -114,7 +114,7 @@ export class VirtioMmioDriver {
     } else {
       const desc = this.dma.alloc(splitRing.descSize(num), 16);
       const avail = this.dma.alloc(splitRing.availSize(num), 2);
-      const used = this.dma.alloc(splitRing.usedSize(num), 4);
+      const used = this.dma.alloc(splitRing.usedSize(num), 4, !this.quirks.usedRingNotZeroed); // the mutant: not zeroed (NOTIF-DRV-4)
       layout = { num, desc, avail, used };
       yield* this.plantGuard(index, layout, eventIdx);
       yield mmioWrite(dev, MMIO.QueueDescLow, desc, 'drv.vq.write_desc_lo');

@@ -34,6 +34,8 @@ export class Vring {
   readonly next: number[];
   readonly mask: number;
   readonly width: number;
+  /** The interruptMeansUsed mutant: notifications taken as completed buffers and not yet consumed. */
+  private trustedNotifications = 0;
   /** The callback `vring_interrupt` runs (`skb_recv_done`, `skb_xmit_done`). */
   callback: ((cpu: number) => Process) | undefined;
 
@@ -122,8 +124,12 @@ export class Vring {
   *getBuf(): Process<number | undefined> {
     const { num, used, avail } = this.layout;
     const q = this.index;
-    if (!(yield* this.moreUsed())) return undefined;
-    yield fence('rmb', this.sites.rmb_after_used_idx); // read the entry only after the idx that published it
+    if (this.quirks.interruptMeansUsed && this.trustedNotifications > 0) {
+      this.trustedNotifications--; // the mutant: the notification "was" the buffer — used.idx is not read (NOTIF-DRV-3)
+    } else {
+      if (!(yield* this.moreUsed())) return undefined;
+      yield fence('rmb', this.sites.rmb_after_used_idx); // read the entry only after the idx that published it
+    }
     const id = yield load(splitRing.usedElemId(used, num, this.lastUsedIdx), 4, this.sites.load_used_id);
     if (id >= num || this.tokens[id] === undefined) throw new Error(`vq${q}: used id ${id} is not a head in use`);
     const token = this.tokens[id]!;
@@ -214,7 +220,8 @@ export class Vring {
 
   /** `vring_interrupt`: spurious calls are cheap (IRQ_NONE); otherwise run the callback. */
   *interrupt(cpu: number): Process<boolean> {
-    if (!(yield* this.moreUsed())) return false;
+    if (this.quirks.interruptMeansUsed) this.trustedNotifications++; // the mutant: no more_used check, one notification = one buffer
+    else if (!(yield* this.moreUsed())) return false;
     if (this.eventIdx) this.eventTriggered = true;
     yield note('drv.vringInterrupt', { q: this.index });
     if (this.callback) yield* this.callback(cpu);

@@ -3,7 +3,11 @@
 // driver to ask otherwise, NET-MQ-DRV-2); the driver transmits only on open queues from the
 // moment it submits (NET-MQ-DRV-3/4), the device receives only on active ones from the
 // moment it completes (NET-MQ-DEV-2/3); and no packet is left behind on a receive queue the
-// count change closed (no buffer lost when the count changes).
+// count change closed (no buffer lost when the count changes); and received packets are
+// steered by flow (NET-MQ-DEV-4, MUST): while the pair count stands, every packet of a flow
+// goes to one receive queue — unless the flow transmitted meanwhile, which lets the device
+// move it to follow (the SHOULD: received on the receiveq of the transmitq it last used; not
+// judged, nor is the MAY, any active queue for a flow without history).
 
 import { initialTransition, type SnapshotFrom } from 'xstate';
 import { hasObligation, memoStepper, netMqMachine, submitProblem, type NetMqEvent } from '../../models/index.ts';
@@ -29,6 +33,8 @@ class MqRun implements OracleRun {
   private completed = false;
   /** Packets waiting in the backend, per receive queue. */
   private readonly backlog = new Map<number, number>();
+  /** Flow → the pair its packets were steered to, since the last count change or the flow's last transmit; and where. */
+  private readonly flowPair = new Map<number, { pair: number; at: number }>();
 
   constructor(private readonly judgeDriver: boolean) {}
 
@@ -72,6 +78,7 @@ class MqRun implements OracleRun {
         this.feed({ type: 'reset' }, at);
         this.answer = undefined;
         this.completed = false;
+        this.flowPair.clear();
         return;
       case 'drv.ctrlSubmit': {
         if (Number(d.cls) !== VIRTIO_NET_CTRL_MQ || Number(d.cmd) !== VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET) return;
@@ -86,6 +93,7 @@ class MqRun implements OracleRun {
       }
       case 'dev.ctrl':
         this.answer = { q: Number(d.q), ack: Number(d.ack), pairs: Number(d.pairs), at };
+        this.flowPair.clear(); // the count may change here: flows may be steered anew
         return;
       case 'dev.pushUsed': {
         const a = this.answer;
@@ -118,10 +126,30 @@ class MqRun implements OracleRun {
       }
       case 'dev.backlog':
         this.backlog.set(Number(d.q), Number(d.n));
+        if (d.flow !== undefined) this.steered(Number(d.flow), Number(d.q), at);
+        return;
+      case 'dev.txPacket':
+        if (d.flow !== undefined) this.flowPair.delete(Number(d.flow)); // the device may move the flow to follow it (SHOULD)
         return;
       default:
         return;
     }
+  }
+
+  /** The device steered a packet of `flow` to receive queue `q` (a `dev.backlog` note with its flow). */
+  private steered(flow: number, q: number, at: number): void {
+    const pair = vq2pair(q);
+    const before = this.flowPair.get(flow);
+    if (before === undefined) {
+      this.flowPair.set(flow, { pair, at });
+      return;
+    }
+    if (before.pair === pair) return;
+    const active = this.snap.context.active;
+    this.fail(at, ['NET-MQ-DEV-4'], `device steered flow ${flow} to receiveq${pair + 1} after receiveq${before.pair + 1}, with the pair count unchanged (${active})`,
+      `Let the device steer a packet of flow ${flow} to receiveq${before.pair + 1} (#${before.at}), the flow not transmitting since and the pair count staying ${active}. ` +
+      `Then with MQ the device MUST steer automatically by flow: the next packet of that flow goes to receiveq${before.pair + 1} too. However it went to receiveq${pair + 1}: packet by packet, not by flow.`);
+    this.flowPair.set(flow, { pair, at });
   }
 
   finish(end: ProtocolEvent, at: number): void {
@@ -141,8 +169,8 @@ class MqRun implements OracleRun {
 
 export const mqOracle: Oracle = {
   property: 'P-MQ',
-  description: 'VQ_PAIRS_SET accepted iff 1 ≤ n ≤ max; tx only on open queues from submission, rx only on active ones from completion; no packet stranded',
+  description: 'VQ_PAIRS_SET accepted iff 1 ≤ n ≤ max; tx only on open queues from submission, rx only on active ones from completion; no packet stranded; received packets steered by flow',
   events: ['drv.readConfig', 'drv.writeStatus', 'note'],
-  notes: ['dev.featuresOk', 'dev.queueReady', 'dev.reset', 'drv.ctrlSubmit', 'dev.ctrl', 'dev.pushUsed', 'drv.txPacket', 'dev.rxPacket', 'dev.backlog'],
+  notes: ['dev.featuresOk', 'dev.queueReady', 'dev.reset', 'drv.ctrlSubmit', 'dev.ctrl', 'dev.pushUsed', 'drv.txPacket', 'dev.rxPacket', 'dev.backlog', 'dev.txPacket'],
   start: (ctx) => new MqRun(ctx.judgeDriver),
 };

@@ -6,13 +6,23 @@
 //  - next_avail and used.idx advance by one entry per pop / per push, modulo 2^width, and
 //    used.idx never overtakes next_avail;
 //  - the driver never makes more than a ring available beyond what it consumed, and never
-//    moves avail.idx backwards (§2.7.6.1: the driver MUST NOT decrement avail idx).
+//    moves avail.idx backwards (§2.7.6.1: the driver MUST NOT decrement avail idx);
+//  - each side takes only entries below the index it read: the driver consumes used.ring[i]
+//    only if the used.idx it last read is past i, the device pops avail.ring[i] only if the
+//    avail.idx it last read is past i. Taking one that the other side never published is
+//    taking a notification for a buffer — notifications may be spurious and both sides MUST
+//    cope (§2.7.7.1 NOTIF-DRV-3, §2.7.10.2 NOTIF-DEV-7);
+//  - used-ring fields the device has not written yet read as 0: the driver zeroes the used
+//    ring when it allocates it (§2.7.10.1 NOTIF-DRV-4; the harness's guard excepted).
 
 import type { Oracle, OracleContext, OracleRun, SharedViews, Violation } from './types.ts';
 import type { ProtocolEvent } from './decode.ts';
-import { QUEUE_NOTES, type QueueRings, type RingView, trackQueues } from './ring-view.ts';
+import { QUEUE_NOTES, type QueueRings, type RingField, type RingView, trackQueues } from './ring-view.ts';
 
 const RING_RULES = ['§2.7.6.1', '§2.7.13.3'];
+
+/** The used-ring fields, as bits: which ones the device has written (NOTIF-DRV-4). */
+const USED_RING_FIELD: Partial<Record<RingField, number>> = { usedFlags: 1, usedIdx: 2, availEvent: 4 };
 
 class WrapQueue {
   availSeen = 0;
@@ -20,6 +30,10 @@ class WrapQueue {
   usedIdx = 0;
   availIdx = 0;
   driverLastUsed = 0;
+  /** The used.idx the driver last read (loads of it are monotone: the device only moves it forward). */
+  usedSeen = 0;
+  /** Used-ring fields the device has stored to (USED_RING_FIELD bits). */
+  deviceWrote = 0;
 }
 
 class WrapRun implements OracleRun {
@@ -27,9 +41,9 @@ class WrapRun implements OracleRun {
   private readonly queues = new Map<number, WrapQueue>();
   constructor(private readonly judgeDriver: boolean, private readonly rings: RingView) {}
 
-  private report(driver: boolean, at: number, summary: string, explanation: string): void {
+  private report(driver: boolean, at: number, summary: string, explanation: string, requirements: readonly string[] = RING_RULES): void {
     if (this.violations.length >= 8 || (driver && !this.judgeDriver)) return;
-    this.violations.push({ property: 'P-WRAP', requirements: RING_RULES, at, summary, explanation });
+    this.violations.push({ property: 'P-WRAP', requirements, at, summary, explanation });
   }
 
   private ring(q: number): [QueueRings, WrapQueue] | undefined {
@@ -42,7 +56,18 @@ class WrapRun implements OracleRun {
     switch (ev.t) {
       case 'mem.load': {
         const f = this.rings.current;
-        if (ev.side === 'dev' && f?.field === 'availIdx') this.queues.get(f.q)!.availSeen = ev.value;
+        if (!f) return;
+        if (ev.side === 'dev') {
+          if (f.field === 'availIdx') this.queues.get(f.q)!.availSeen = ev.value;
+        } else if (ev.side === 'drv') {
+          const used = USED_RING_FIELD[f.field];
+          if (used === undefined) return;
+          const qr = this.ring(f.q);
+          if (!qr) return;
+          const [r, w] = qr;
+          if (f.field === 'usedIdx') w.usedSeen = ev.value;
+          if (!(w.deviceWrote & used)) this.checkZeroed(r, f.field, ev.value, at);
+        }
         return;
       }
       case 'mem.store': {
@@ -50,6 +75,7 @@ class WrapRun implements OracleRun {
         const qr = f && this.ring(f.q);
         if (!f || !qr) return;
         const [r, w] = qr;
+        if (ev.side === 'dev') w.deviceWrote |= USED_RING_FIELD[f.field] ?? 0;
         if (ev.side === 'dev' && f.field === 'usedIdx') {
           const step = (ev.value - w.usedIdx) & r.mask;
           // Forward by 1..(entries taken and not yet used): never back, never past next_avail.
@@ -75,13 +101,18 @@ class WrapRun implements OracleRun {
           if (!qr) return;
           const [r, w] = qr;
           const ahead = (w.availSeen - w.nextAvail) & r.mask;
-          if (ahead === 0 || ahead > r.num) {
-            this.report(false, at, ahead === 0
-              ? `device popped vq${r.q} entry ${w.nextAvail} the driver never made available (avail.idx read as ${w.availSeen})`
-              : `device consumed vq${r.q} with avail.idx ${ahead} ahead of next_avail ${w.nextAvail}, more than a ring (${r.num})`,
-            ahead === 0
-              ? 'The device may only take entries below the avail.idx it read.'
-              : `An avail index more than a ring ahead is an error: the device must stop using the queue (and may ask for a reset), never loop over the ring (BZ-VMV-01).`);
+          if (ahead === 0) {
+            // Not even published by the driver: the device took a kick for a buffer (NOTIF-DEV-7).
+            const unpublished = ((w.availIdx - w.nextAvail) & r.mask) === 0;
+            this.report(false, at, `device popped vq${r.q} entry ${w.nextAvail} beyond the avail.idx it read (${w.availSeen})${unpublished ? ', an entry the driver never made available' : ''}`,
+              `Let the device have read avail.idx = ${w.availSeen} on vq${r.q}, with next_avail ${w.nextAvail}. Then it may take only entries below ${w.availSeen}. ` +
+              (unpublished
+                ? `However it took entry ${w.nextAvail}, which the driver had not published (its avail.idx is ${w.availIdx}): nothing but a kick can have told it there was one, and a kick may carry nothing new — the device must tolerate spurious kicks (NOTIF-DEV-7) and read avail.idx.`
+                : `However it took entry ${w.nextAvail} without reading the avail.idx that publishes it.`),
+              unpublished ? ['NOTIF-DEV-7', ...RING_RULES] : RING_RULES);
+          } else if (ahead > r.num) {
+            this.report(false, at, `device consumed vq${r.q} with avail.idx ${ahead} ahead of next_avail ${w.nextAvail}, more than a ring (${r.num})`,
+              `An avail index more than a ring ahead is an error: the device must stop using the queue (and may ask for a reset), never loop over the ring (BZ-VMV-01).`);
           }
           const next = Number(d.nextAvail);
           if (next !== ((w.nextAvail + 1) & r.mask)) {
@@ -89,8 +120,13 @@ class WrapRun implements OracleRun {
           }
           w.nextAvail = next & r.mask;
         } else if (ev.name === 'drv.getUsed') {
-          const w = this.queues.get(Number(d.q));
-          if (w) w.driverLastUsed = Number(d.lastUsed);
+          const qr = this.ring(Number(d.q));
+          if (!qr) return;
+          const [r, w] = qr;
+          const consumed = w.driverLastUsed;
+          const ahead = (w.usedSeen - consumed) & r.mask;
+          if (ahead === 0 || ahead > r.num) this.consumedUnread(r, w, consumed, at);
+          w.driverLastUsed = Number(d.lastUsed) & r.mask;
         } else {
           trackQueues(this.queues, ev.name, d, () => new WrapQueue());
         }
@@ -101,12 +137,39 @@ class WrapRun implements OracleRun {
     }
   }
 
+  /** The driver consumed used.ring[consumed] without a used.idx read past it. */
+  private consumedUnread(r: QueueRings, w: WrapQueue, consumed: number, at: number): void {
+    // Not even published by the device: the driver took a notification for a buffer (NOTIF-DRV-3).
+    const devAhead = (w.usedIdx - consumed) & r.mask;
+    const unpublished = devAhead === 0 || devAhead > r.num;
+    this.report(true, at, `driver consumed vq${r.q} used entry ${consumed} beyond the used.idx it read (${w.usedSeen})${unpublished ? ', an entry the device never used' : ''}`,
+      `Let the driver have read used.idx = ${w.usedSeen} on vq${r.q}, having consumed up to ${consumed}. Then it may consume only entries below ${w.usedSeen}. ` +
+      (unpublished
+        ? `However it consumed entry ${consumed}, which the device had not published (its used.idx is ${w.usedIdx}): nothing but a notification can have told it there was one, and a notification may be spurious — the driver must tolerate them (NOTIF-DRV-3) and read used.idx (vring_interrupt: \`if (!more_used(vq)) return IRQ_NONE\`).`
+        : `However it consumed entry ${consumed} without reading the used.idx that publishes it.`),
+      unpublished ? ['NOTIF-DRV-3', ...RING_RULES] : RING_RULES);
+  }
+
+  /** A driver read of a used-ring field the device has not written: it must find the zero of allocation (or the harness's guard). */
+  private checkZeroed(r: QueueRings, field: RingField, value: number, at: number): void {
+    const expected = this.rings.value(r, field); // 0, or the guard the harness planted
+    if (value === expected) return;
+    this.report(true, at, `driver read vq${r.q} ${FIELD_LABEL[field]}=${value} before the device ever wrote it (expected ${expected})`,
+      `Let the device not yet have written ${FIELD_LABEL[field]} of vq${r.q}. Then the driver reads what it left there at allocation, which MUST be zero (§2.7.10.1: the driver MUST initialize the used ring's flags to 0 when allocating it; the transports' set-up says "allocate and zero"). ` +
+      `However it read ${value}: the used ring was not zeroed${field === 'usedFlags' && (value & 1) ? ' — a stale NO_NOTIFY flag silences the driver\'s kicks' : field === 'usedIdx' ? ' — a stale used.idx makes the driver consume entries the device never used' : ''}.`,
+      ['NOTIF-DRV-4']);
+  }
+
   finish(): void {}
 }
 
+const FIELD_LABEL: Record<RingField, string> = {
+  availFlags: 'avail.flags', availIdx: 'avail.idx', usedEvent: 'used_event', usedFlags: 'used.flags', usedIdx: 'used.idx', availEvent: 'avail_event',
+};
+
 export const wrapOracle: Oracle = {
   property: 'P-WRAP',
-  description: 'ring indices move modulo 2^width, one entry at a time, never more than a ring ahead; the device never loops over a corrupt avail.idx',
+  description: 'ring indices move modulo 2^width, one entry at a time, never more than a ring ahead; the device never loops over a corrupt avail.idx; each side takes only entries below the index it read (spurious notifications tolerated); unwritten used-ring fields read 0',
   events: ['mem.load', 'mem.store', 'note'],
   notes: ['dev.popAvail', 'drv.getUsed', ...QUEUE_NOTES],
   memory: 'ring-fields',

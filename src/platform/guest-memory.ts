@@ -55,12 +55,12 @@ export class DmaAllocator {
   constructor(readonly memory: GuestMemory, base = 0x1000) {
     this.next = base;
   }
-  /** `size` zeroed bytes aligned to `align` (a power of 2). */
-  alloc(size: number, align: number): number {
+  /** `size` zeroed bytes aligned to `align` (a power of 2); `zero` false: as they are (the NOTIF-DRV-4 mutant's allocation). */
+  alloc(size: number, align: number, zero = true): number {
     const addr = Math.ceil(this.next / align) * align;
     if (addr + size > this.memory.size) throw new RangeError(`out of guest memory allocating ${size} bytes`);
     this.next = addr + size;
-    this.memory.fill(addr, size, 0); // allocate and zero (NOTIF-DRV-4)
+    if (zero) this.memory.fill(addr, size, 0); // allocate and zero (NOTIF-DRV-4)
     return addr;
   }
 }

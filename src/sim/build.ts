@@ -33,6 +33,8 @@ export interface Simulation extends SimulationCore {
 
 const MEMORY_SIZE = 0x8000; // rings, buffers and NAPI state of the small configurations
 export const DEVICE_LINE = 0;
+/** What stale memory holds in the NOTIF-DRV-4 mutant: used.flags 0x0101 (NO_NOTIFY set), used.idx 257. */
+const STALE_BYTE = 0x01;
 
 /** Guest memory, bus, world and interrupt controller of a configuration, before any device is attached. */
 export interface Platform {
@@ -45,6 +47,8 @@ export interface Platform {
 
 export function buildPlatform(config: SimConfig, source: ChoiceSource, onRecord?: (r: KernelRecord) => void, wrap?: WorldOptions['wrap']): Platform {
   const memory = new GuestMemory(MEMORY_SIZE);
+  // NOTIF-DRV-4's mutant: memory a previous user (a driver before kexec, an earlier ring) left non-zero.
+  if (config.driver.usedRingNotZeroed) memory.fill(0, MEMORY_SIZE, STALE_BYTE);
   const dma = new DmaAllocator(memory);
   const bus = new MmioBus();
   const world = new World({ memory, bus, memoryModel: config.memoryModel, source, maxSteps: config.maxSteps, ...(onRecord ? { onRecord } : {}), ...(wrap ? { wrap } : {}) });
@@ -65,6 +69,7 @@ export function attachDriver(config: SimConfig, p: Platform, slot: number): { mm
     txPackets: config.txPackets,
     napiBudget: config.napiBudget,
     resizeQueuePairsTo: config.resizeQueuePairsTo,
+    spuriousKicks: config.spuriousKicks,
   });
   return { mmio, driver };
 }
@@ -96,6 +101,7 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
     earlyAnnounce: config.earlyAnnounce,
     maxQueuePairs: config.maxQueuePairs,
     txEcho: config.txEcho,
+    flows: config.flows,
     transportFeatures: (config.lines.gate === 'feature' && lineCount > 1 ? featureMask(VIRTIO_F_EXPERIMENTAL.MMIO_MULTI_IRQ) : 0n) | msiTransportFeatures(config.irqDelivery),
   });
   const transport = new MmioTransportDevice(world, irq, DEVICE_LINE, device, config.transport === 'mmio-v1' ? 1 : 2, config.lines);
@@ -105,5 +111,6 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
   spawnGuest(config, p, mmio, driver);
   if (config.kicks === 'async') world.spawn('dev.iothread', device.iothread());
   if (config.workload === 'net') world.spawn('net.peer', device.peer());
+  if (config.spuriousInterrupts > 0) world.spawn('dev.spurious', device.spuriousNotifier(config.spuriousInterrupts)); // NOTIF-DRV-3 fault injection
   return { world, memory: p.memory, irq, device, transport, driver, procNames: world.procs.map((q) => q.name) };
 }

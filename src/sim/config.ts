@@ -50,6 +50,14 @@ export interface SimConfig {
   /** The backend answers every transmitted packet at once with a received one (completed inside the tx kick). */
   readonly txEcho: boolean;
   readonly maxSteps: number;
+  // --- notifications / net-mq flows ---
+  /** Fault injection, legal for a device (NOTIF-DRV-3): this many extra used-buffer notifications with nothing new in the used ring. 0 = none. */
+  readonly spuriousInterrupts: number;
+  /** Fault injection, legal for a driver (NOTIF-DEV-7): this many extra QueueNotify writes with nothing new in the avail ring. 0 = none. */
+  readonly spuriousKicks: number;
+  /** Flows the packets belong to (packet k is in flow (k−1) mod flows + 1, both ways); 0 = every packet a flow of its own. */
+  readonly flows: number;
+  // --- end notifications / net-mq flows ---
   readonly device: DeviceQuirks;
   readonly driver: DriverQuirks;
 }
@@ -77,6 +85,9 @@ export const DEFAULT_CONFIG: SimConfig = {
   msi: DEFAULT_MSI,
   txEcho: false,
   maxSteps: 4_000,
+  spuriousInterrupts: 0,
+  spuriousKicks: 0,
+  flows: 0,
   device: REFERENCE_DEVICE,
   driver: REFERENCE_DRIVER,
 };

@@ -270,6 +270,24 @@ export const VARIANTS: readonly Variant[] = [
     }),
   mutant('ack-after-process', 'P-QUIESCE', 'vm_interrupt acks InterruptStatus after scanning the queues instead of before (§4.3 analysis)',
     { names: ['MMIO-DRV-16'], driver: { ackAfterProcess: true } }),
+  // --- notifications ---
+  reference('mmio-v2-spurious', 'mmio-v2 with injected spurious notifications both ways (legal): the device raises 4 used-buffer interrupts with nothing used, the driver writes 4 kicks with nothing added — each side must read the index and find nothing (NOTIF-DRV-3, NOTIF-DEV-7)',
+    { spuriousInterrupts: 4, spuriousKicks: 4 }),
+  reference('mmio-v2-flags-spurious', 'mmio-v2-spurious with flag-based suppression and asynchronous kicks',
+    { eventIdx: false, kicks: 'async', spuriousInterrupts: 4, spuriousKicks: 4 }),
+  mutant('interrupt-means-used', 'P-WRAP', 'a driver that takes each used-buffer notification as one completed buffer: vring_interrupt without `if (!more_used(vq)) return IRQ_NONE`, and the get_buf that follows consumes an entry without reading used.idx — a spurious interrupt makes it consume an entry the device never used (a classic slip of simple polling-era drivers; driven by injected spurious interrupts, NOTIF-DRV-3)',
+    { driver: { interruptMeansUsed: true }, config: { spuriousInterrupts: 2 }, names: ['NOTIF-DRV-3'] }),
+  mutant('kick-means-buffer', 'P-WRAP', 'a device whose tx handler takes each kick as one new buffer: it pops an entry per kick without reading avail.idx — a spurious kick makes it transmit an entry the driver never made available (a classic slip; unlike BZ-CV-03, which takes too few per kick, this takes one too many; driven by injected spurious kicks, NOTIF-DEV-7)',
+    { device: { kickMeansBuffer: true }, config: { spuriousKicks: 2 }, names: ['NOTIF-DEV-7'] }),
+  mutant('used-ring-not-zeroed', 'P-WRAP', 'a driver that allocates its used ring without zeroing it (alloc_pages without __GFP_ZERO) in memory a previous user left non-zero: it reads a stale used.idx / avail_event (or a stale NO_NOTIFY flag) the device never wrote (NOTIF-DRV-4)',
+    { driver: { usedRingNotZeroed: true }, names: ['NOTIF-DRV-4'] }),
+  // --- end notifications ---
+  // --- net-mq flows ---
+  reference('mmio-v2-mq-flows', 'mmio-v2-mq with packets in 3 flows both ways: the device steers each received flow by its hash, or to the pair it last transmitted on (Linux tun automq), and VQ_PAIRS_SET 1 while traffic flows re-steers them (NET-MQ-DEV-4)',
+    { ...MULTI_QUEUE, resizeQueuePairsTo: 1, flows: 3, rxPackets: 10 }),
+  mutant('steer-per-packet', 'P-MQ', 'a device that spreads received packets round-robin over the active receive queues, packet by packet, ignoring flows: two packets of one flow land on different queues (NET-MQ-DEV-4; a classic slip that reorders a TCP flow across CPUs)',
+    { device: { steerPerPacket: true }, config: { ...MULTI_QUEUE, flows: 3, rxPackets: 10, txPackets: 2 }, names: ['NET-MQ-DEV-4'] }),
+  // --- end net-mq flows ---
 ];
 
 export function variantByName(name: string): Variant | undefined {
