@@ -38,6 +38,10 @@ export interface DeviceQuirks {
   readonly magicByteSwapped: boolean;
   /** A Version 2 (modern) device whose Version register reads 1 (against MMIO-DEV-2). */
   readonly versionReadsLegacy: boolean;
+  // --- needs-reset ---
+  /** Sets DEVICE_NEEDS_RESET after DRIVER_OK but sends no configuration-change notification (against STATUS-DEV-2). */
+  readonly needsResetSilent: boolean;
+  // --- end needs-reset ---
 }
 
 export const REFERENCE_DEVICE: DeviceQuirks = {
@@ -59,4 +63,7 @@ export const REFERENCE_DEVICE: DeviceQuirks = {
   signalHandledQueueOnly: false,
   magicByteSwapped: false,
   versionReadsLegacy: false,
+  // --- needs-reset ---
+  needsResetSilent: false,
+  // --- end needs-reset ---
 };

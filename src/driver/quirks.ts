@@ -38,6 +38,12 @@ export interface DriverQuirks {
   readonly fixedQueueSize: number;
   /** Writes QueueSize once more after QueueReady (re-programming an enabled queue, against MMIO-DRV-8). */
   readonly rewriteSizeAfterReady: boolean;
+  // --- needs-reset ---
+  /** Recovering from DEVICE_NEEDS_RESET, reclaims the exposed buffers (virtqueue_detach_unused_buf) before the reset, on live queues (against STATUS-DRV-13). */
+  readonly detachBeforeReset: boolean;
+  /** Reads DEVICE_NEEDS_RESET in its config-change work and carries on, waiting for buffers the device will never use (against STATUS-DRV-4). */
+  readonly ignoreNeedsReset: boolean;
+  // --- end needs-reset ---
 }
 
 export const REFERENCE_DRIVER: DriverQuirks = {
@@ -59,4 +65,8 @@ export const REFERENCE_DRIVER: DriverQuirks = {
   resetWritesIsr: false,
   fixedQueueSize: 0,
   rewriteSizeAfterReady: false,
+  // --- needs-reset ---
+  detachBeforeReset: false,
+  ignoreNeedsReset: false,
+  // --- end needs-reset ---
 };

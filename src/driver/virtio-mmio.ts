@@ -75,6 +75,12 @@ export class VirtioMmioDriver {
     if (this.quirks.resetWritesIsr) yield mmioWrite(this.dev, MMIO.InterruptStatus, 0, 'drv.reset_clear_isr'); // quirk: MMIO-DRV-1
   }
 
+  /** Reset and wait for it (MMIO-RST-1, §2.4.2 STATUS-DRV-11): write 0, read Status back until it is 0. */
+  *resetAndWait(): Process {
+    yield* this.reset();
+    while ((yield* this.getStatus()) !== 0) yield note('drv.resetPending', {});
+  }
+
   /** `vm_get_features`: select, then read, high word first (MMIO-DRV-6). */
   *getFeatures(): Process<bigint> {
     yield mmioWrite(this.dev, MMIO.DeviceFeaturesSel, 1, 'drv.features.select_device_hi');
