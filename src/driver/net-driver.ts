@@ -192,6 +192,7 @@ export class NetDriver {
       yield* this.napi.enable(pair.txNapi, pair.tx, 0);
     }
     this.queueTransmits(mq);
+    this.opened = true; // needs-reset: a recovery waits for open to finish
   }
 
   /**
@@ -275,19 +276,19 @@ export class NetDriver {
 
   /** `virtnet_config_changed`: the interrupt only schedules the config work (a task). */
   private *configChangedIrq(cpu: number): Process {
-    this.tasks[cpu]!.push({ ready: () => true, run: () => this.configChanged() });
+    this.tasks[cpu]!.push({ ready: () => true, run: () => this.configChanged(cpu) });
     yield note('drv.configWorkScheduled', { cpu });
   }
 
   /** `virtnet_config_changed_work`: read the link status (a 16-bit field, 16-bit access: MMIO-DRV-2). */
-  private *configChanged(): Process {
+  private *configChanged(cpu: number): Process {
     if (this.recovering) {
       // needs-reset: config changes are off during the recovery (virtio_config_core_disable); replayed at its end
       this.mmio.configPending = true;
       yield note('drv.configDeferred', { cpu: -1, kept: true });
       return;
     }
-    if (this.options.needsResetRecovery && (yield* this.checkNeedsReset())) return; // needs-reset
+    if (this.options.needsResetRecovery && (yield* this.checkNeedsReset(cpu))) return; // needs-reset
     const status = yield mmioRead(this.mmio.dev, MMIO.Config + NET_CONFIG.status, 'drv.config.read_status', 2);
     yield note('drv.configChanged', { status });
   }
@@ -419,6 +420,8 @@ export class NetDriver {
   // --- needs-reset: recovery from DEVICE_NEEDS_RESET (§2.1.1), after virtnet_freeze_down + remove_vq_common + virtnet_restore_up ---
   /** `netif_device_detach`: start_xmit gives packets back to the qdisc (set under every tx lock). */
   private detached = false;
+  /** Probe and open are done (NAPI enabled, transmits queued). */
+  private opened = false;
   /** A recovery is under way (the config work is one work item: Linux never runs it twice at once). */
   private recovering = false;
 
@@ -427,7 +430,12 @@ export class NetDriver {
    * DEVICE_NEEDS_RESET is set … A good implementation will try to recover by issuing a
    * reset." Linux virtio_net never reads Status here; this driver does, when configured.
    */
-  private *checkNeedsReset(): Process<boolean> {
+  private *checkNeedsReset(cpu: number): Process<boolean> {
+    if (!this.opened) {
+      // Probe + open still enabling NAPI on another CPU (Linux: config work only after probe, open under rtnl_lock): look once it is done.
+      this.tasks[cpu]!.push({ ready: () => this.opened, run: () => this.configChanged(cpu) });
+      return true;
+    }
     const status = yield* this.mmio.getStatus();
     if (!(status & STATUS.DEVICE_NEEDS_RESET) || this.recovering) return false;
     if (this.mmio.quirks.ignoreNeedsReset) {
@@ -441,7 +449,7 @@ export class NetDriver {
     for (const pair of this.pairs) yield* pair.txLock.acquire('freeze');
     this.detached = true;
     for (const pair of this.pairs) pair.txLock.release();
-    yield* this.disableNapis(this.pairs.flatMap((p) => [p.rxNapi, p.txNapi]));
+    yield* this.disableNapis(cpu, this.pairs.flatMap((p) => [p.rxNapi, p.txNapi]));
     return true;
   }
 
@@ -450,18 +458,17 @@ export class NetDriver {
    * list) finishes first — so no poll refills or reclaims a ring across the reset. Linux
    * sleeps; here the rest of the recovery waits as a task until the owner let go.
    */
-  private *disableNapis(pending: Napi[]): Process {
+  private *disableNapis(cpu: number, pending: Napi[]): Process {
     while (pending.length > 0) {
       const napi = pending[0]!;
       if (!(yield* this.napi.tryDisable(napi))) {
         const memory = this.dma.memory;
-        const cpu = this.mmio.cpus > 1 ? 1 : 0;
-        this.tasks[cpu]!.push({ ready: () => NapiScheduler.idle(memory.read(napi.stateAddr, 4)), run: () => this.disableNapis(pending) });
+        this.tasks[cpu]!.push({ ready: () => NapiScheduler.idle(memory.read(napi.stateAddr, 4)), run: () => this.disableNapis(cpu, pending) });
         return;
       }
       pending.shift();
     }
-    yield* this.resetReclaimRestore();
+    yield* this.resetReclaimRestore(cpu);
   }
 
   /**
@@ -469,16 +476,16 @@ export class NetDriver {
    * queue is live, then reclaim them (`free_unused_bufs` → `virtqueue_detach_unused_buf`):
    * receive buffers are dropped, transmit buffers resubmitted once the device is back.
    */
-  private *resetReclaimRestore(): Process {
+  private *resetReclaimRestore(cpu: number): Process {
     const m = this.mmio;
     if (m.quirks.detachBeforeReset) yield* this.reclaim(); // the mutant: reclaims from live queues, then resets
     yield* m.resetAndWait(); // remove_vq_common → virtio_reset_device
     if (!m.quirks.detachBeforeReset) yield* this.reclaim();
-    const ok = yield* this.restore();
+    const ok = yield* this.restore(cpu);
     if (ok) this.detached = false; // netif_device_attach
     this.recovering = false;
     yield note('drv.recovered', { ok });
-    if (ok) yield* m.configEnable(0); // virtio_config_core_enable, after DRIVER_OK: a change raised meanwhile is handled now
+    if (ok) yield* m.configEnable(cpu); // virtio_config_core_enable, after DRIVER_OK: a change raised meanwhile is handled now
   }
 
   private *reclaim(): Process {
@@ -501,7 +508,7 @@ export class NetDriver {
    * features already negotiated (§3.1.1 steps 2–8), fresh rings, receive buffers, DRIVER_OK,
    * then NAPI back on. False if the device refuses (then FAILED: the driver gives up).
    */
-  private *restore(): Process<boolean> {
+  private *restore(cpu: number): Process<boolean> {
     const m = this.mmio;
     yield* this.addStatus(STATUS.ACKNOWLEDGE);
     yield* this.addStatus(STATUS.DRIVER);
@@ -531,8 +538,9 @@ export class NetDriver {
     yield* this.addStatus(STATUS.DRIVER_OK);
     for (const pair of this.pairs) yield* this.kick(pair.rx);
     for (const pair of this.pairs) {
-      yield* this.napi.enable(pair.rxNapi, pair.rx, 0);
-      yield* this.napi.enable(pair.txNapi, pair.tx, 0);
+      // napi_enable + schedule on this CPU: its poll's stores to the ring flags follow this CPU's own (x86-TSO keeps them in order)
+      yield* this.napi.enable(pair.rxNapi, pair.rx, cpu);
+      yield* this.napi.enable(pair.txNapi, pair.tx, cpu);
     }
     return true;
   }

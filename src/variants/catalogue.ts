@@ -227,6 +227,7 @@ export const VARIANTS: readonly Variant[] = [
     { driver: { detachBeforeReset: true }, config: { deviceError: { at: 'backend', afterBuffers: 3 }, needsResetRecovery: true }, names: ['STATUS-DRV-13'] }),
   mutant('needs-reset-ignored', 'P-STATUS', 'a driver whose config work reads Status, sees DEVICE_NEEDS_RESET and carries on waiting for its buffers (as a driver that only tests FAILED would); it relies on a device that will complete nothing (STATUS-DRV-4)',
     { driver: { ignoreNeedsReset: true }, config: { deviceError: { at: 'backend', afterBuffers: 3 }, needsResetRecovery: true }, names: ['STATUS-DRV-4'] }),
+  reference('mmio-v2-needs-reset-ioeventfd', 'mmio-v2-needs-reset-activation with flag-based suppression and asynchronous kicks: the worker fails the activation and raises the config interrupt; the recovery re-initialises while NAPI, the worker and the backend run', { deviceError: { at: 'activation', afterBuffers: 0 }, needsResetRecovery: true, kicks: 'async', eventIdx: false }),
   // --- end needs-reset ---
 ];
 
