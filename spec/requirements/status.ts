@@ -22,7 +22,7 @@ export const STATUS_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'STATUS-DRV-4', section: '2.1.1', area: 'status', role: 'driver', level: 'SHOULD NOT',
     text: 'Once DEVICE_NEEDS_RESET is set, do not rely on in-flight operations completing or not; recover by reset.',
-    properties: [],
+    properties: ['P-STATUS'],
   },
   {
     id: 'STATUS-DRV-5', section: '3.1.1', area: 'status', role: 'driver', level: 'MUST',
@@ -67,7 +67,7 @@ export const STATUS_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'STATUS-DRV-13', section: '3.3.1', area: 'status', role: 'driver', level: 'MUST NOT / MUST',
     text: 'Leave entries of buffers exposed on a live queue alone; to reclaim them, reset first so no queue is live.',
-    properties: [],
+    properties: ['P-STATUS'],
   },
   {
     id: 'STATUS-DRV-14', section: '3.4.1 (v1.4)', area: 'status', role: 'driver', level: 'SHOULD NOT / MUST',

@@ -132,7 +132,7 @@ export class NetDevice extends VirtioDeviceCore {
    */
   private *handleCtrl(): Process {
     const vq = this.queues[this.ctrlVq]!;
-    if (!this.activated || !vq.ready) return;
+    if (!this.activated || !vq.ready || this.failed) return;
     for (;;) {
       const elem = yield* vq.pop();
       if (!elem) break;
@@ -223,7 +223,7 @@ export class NetDevice extends VirtioDeviceCore {
    */
   private *flushTx(q: number): Process {
     const vq = this.queues[q]!;
-    if (!this.activated || !vq.ready) return;
+    if (!this.activated || !vq.ready || this.failed) return; // needs-reset: no new batch once DEVICE_NEEDS_RESET is set
     let kickSaysSo = this.quirks.kickMeansBuffer; // the mutant: a kick is one new buffer (NOTIF-DEV-7)
     for (;;) {
       yield* vq.setNotification(false);
@@ -231,6 +231,7 @@ export class NetDevice extends VirtioDeviceCore {
         const elem = yield* vq.pop(kickSaysSo);
         kickSaysSo = false;
         if (!elem) break;
+        this.tookBuffer(); // needs-reset: the backend may fail here; the batch in hand is finished
         const seq = yield load(elem.addr, 4, 'dev.tx.load_packet');
         if ((this.net.flows ?? 0) > 0) this.txFlowPair.set(this.flowOf(seq), vq2pair(q)); // tun_flow_update
         yield note('dev.txPacket', { q, seq, flow: this.flowOf(seq) });
@@ -240,6 +241,7 @@ export class NetDevice extends VirtioDeviceCore {
         if (this.quirks.onePerKick) return; // BZ-CV-03: one chain per kick, no re-check
       }
       yield* this.endBatch(vq);
+      if (this.failed) return yield* this.announceNeedsReset(); // needs-reset: STATUS-DEV-2, once the batch is done
       yield* vq.setNotification(true);
       if (yield* vq.empty()) return;
     }
@@ -286,10 +288,12 @@ export class NetDevice extends VirtioDeviceCore {
   private *receiveBacklog(pair: number): Process {
     const vq = this.queues[rxq2vq(pair)]!;
     const backlog = this.backlog[pair]!;
+    if (this.failed) return; // needs-reset: no new batch once DEVICE_NEEDS_RESET is set
     while (backlog.length > 0 && this.activated && vq.ready && !vq.broken) {
       if (!(yield* this.hasBuffers(vq))) break; // the driver's rx kick will flush the rest
       const elem = yield* vq.pop();
       if (!elem) break;
+      this.tookBuffer(); // needs-reset: the backend may fail here; the batch in hand is finished
       const seq = backlog.shift()!;
       yield note('dev.backlog', { q: vq.index, n: backlog.length });
       yield store(elem.addr, 4, seq, 'dev.rx.store_packet');
@@ -298,6 +302,7 @@ export class NetDevice extends VirtioDeviceCore {
       yield* this.notify(vq);
     }
     yield* this.endBatch(vq);
+    yield* this.announceNeedsReset(); // needs-reset: STATUS-DEV-2, once the batch is done (nothing when none is owed)
   }
 
   /** The backend peer (a tap or slirp on the host): sends `rxPackets` packets, `rxBurst` per main-loop wake-up. */
@@ -349,9 +354,15 @@ export class NetDevice extends VirtioDeviceCore {
    * device statechart allows before DRIVER_OK.
    */
   private *announce(early = false): Process {
-    if (early) yield wait(() => (this.status & STATUS.DRIVER) !== 0, 'net.peer.wait_driver');
-    else yield wait(() => this.activated, 'net.peer.wait_live');
-    yield* this.lock.acquire('net.peer');
+    const ready = early ? () => (this.status & STATUS.DRIVER) !== 0 : () => this.activated;
+    for (;;) {
+      yield wait(ready, early ? 'net.peer.wait_driver' : 'net.peer.wait_live');
+      yield* this.lock.acquire('net.peer');
+      if (ready()) break;
+      // Reset between the wait and the lock (a driver recovering from DEVICE_NEEDS_RESET):
+      // no notification after reset (STATUS-DEV-4); announce once the device is live again.
+      yield* this.lock.release('net.peer');
+    }
     this.linkStatus ^= VIRTIO_NET_S_ANNOUNCE;
     this.configGeneration++; // MMIO-DEV-5: a driver reading across the change sees a new generation
     yield note('dev.configChange', { status: this.linkStatus, generation: this.configGeneration });

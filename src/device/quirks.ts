@@ -54,6 +54,10 @@ export interface DeviceQuirks {
   /** Steers received packets round-robin, packet by packet, not by flow (against NET-MQ-DEV-4). */
   readonly steerPerPacket: boolean;
   // --- end notifications / net-mq steering ---
+  // --- needs-reset ---
+  /** Sets DEVICE_NEEDS_RESET after DRIVER_OK but sends no configuration-change notification (against STATUS-DEV-2). */
+  readonly needsResetSilent: boolean;
+  // --- end needs-reset ---
 }
 
 export const REFERENCE_DEVICE: DeviceQuirks = {
@@ -84,4 +88,7 @@ export const REFERENCE_DEVICE: DeviceQuirks = {
   kickMeansBuffer: false,
   steerPerPacket: false,
   // --- end notifications / net-mq steering ---
+  // --- needs-reset ---
+  needsResetSilent: false,
+  // --- end needs-reset ---
 };

@@ -8,6 +8,7 @@ import { VIRTIO_F, type FeatureSet, hasFeature, unmetDependency } from '../../sp
 import { DeviceLock } from './device-lock.ts';
 import { DeviceVirtqueue } from './virtqueue.ts';
 import type { DeviceQuirks } from './quirks.ts';
+import { type DeviceErrorConfig, NO_DEVICE_ERROR } from './device-error.ts';
 
 export type KickMode = 'sync' | 'async';
 
@@ -90,6 +91,7 @@ export abstract class VirtioDeviceCore {
     }
     this.status = next;
     this.transport.emit('dev.status', { value: next });
+    if (this.error.at === 'features' && (added(cur, next) & STATUS.FEATURES_OK) && !this.errorSpent) this.setNeedsReset('backend failed at FEATURES_OK'); // needs-reset
     if ((next & STATUS.DRIVER_OK) && !(cur & STATUS.DRIVER_OK) && !(next & STATUS.FAILED)) return this.startActivation();
     return undefined;
   }
@@ -152,7 +154,7 @@ export abstract class VirtioDeviceCore {
       this.activationPending = true; // the worker activates later: the DRIVER_OK→activation window
       return undefined;
     }
-    this.activate();
+    if (!this.tryActivate()) return this.underLock('vcpu', this.announceNeedsReset()); // needs-reset: Firecracker triggers it in the write handler
     return this.underLock('vcpu', this.runPendingKicks());
   }
 
@@ -205,7 +207,7 @@ export abstract class VirtioDeviceCore {
         this.kickPending[q] = false;
         yield note('dev.kickDropped', { q });
       } else if (this.activationPending) {
-        this.activate();
+        if (!this.tryActivate()) yield* this.announceNeedsReset(); // needs-reset
       } else {
         yield* this.runPendingKicks();
       }
@@ -237,10 +239,71 @@ export abstract class VirtioDeviceCore {
     this.guestFeatures = 0n;
     this.activated = false;
     this.activationPending = false;
+    this.failed = false; // needs-reset: the error was transient; a reset clears it
+    this.needsResetUnannounced = false;
     for (const vq of this.queues) vq.reset();
     this.kickPending.fill(false);
     this.resetDevice();
     this.transport.resetTransport();
     this.transport.emit('dev.reset', {});
   }
+
+  // --- needs-reset (§2.1.2) ---
+  /** Where the device meets its one error (device-error.ts); the simulation sets it. */
+  error: DeviceErrorConfig = NO_DEVICE_ERROR;
+  /** The error was met (once per simulation: a reset brings back a working device). */
+  private errorSpent = false;
+  /** Buffers taken from any queue, counted for the 'backend' error. */
+  private buffersTaken = 0;
+  /** DEVICE_NEEDS_RESET is set: the device starts no new batch of work until reset. */
+  failed = false;
+  /** DEVICE_NEEDS_RESET was set with DRIVER_OK and the configuration-change notification is still owed (STATUS-DEV-2). */
+  private needsResetUnannounced = false;
+
+  /**
+   * Activation at DRIVER_OK (Firecracker `set_device_status`): it fails on a broken backend
+   * or for the 'activation' error; then the status keeps DRIVER_OK and gains DEVICE_NEEDS_RESET.
+   */
+  private tryActivate(): boolean {
+    if (this.failed || (this.error.at === 'activation' && !this.errorSpent)) {
+      this.activationPending = false;
+      this.setNeedsReset('activation failed');
+      return false;
+    }
+    this.activate();
+    return true;
+  }
+
+  /** The backend took a buffer: the 'backend' error strikes at the configured one (the device finishes its batch). */
+  protected tookBuffer(): void {
+    if (this.error.at !== 'backend' || this.errorSpent) return;
+    if (++this.buffersTaken === this.error.afterBuffers) this.setNeedsReset('backend failed');
+  }
+
+  /**
+   * §2.1.2: "The device SHOULD set DEVICE_NEEDS_RESET when it enters an error state that a
+   * reset is needed. If DRIVER_OK is set, after it sets DEVICE_NEEDS_RESET, the device MUST
+   * send a device configuration change notification to the driver" — owed from here on.
+   */
+  private setNeedsReset(reason: string): void {
+    this.errorSpent = true;
+    this.failed = true;
+    this.status |= STATUS.DEVICE_NEEDS_RESET;
+    this.transport.emit('dev.needsReset', { status: this.status, reason });
+    // The mutant forgets the notification (against STATUS-DEV-2).
+    this.needsResetUnannounced = (this.status & STATUS.DRIVER_OK) !== 0 && !this.quirks.needsResetSilent;
+  }
+
+  /** The owed configuration-change notification (InterruptStatus bit 1, §4.2.2), if any. */
+  protected *announceNeedsReset(): Process {
+    if (!this.needsResetUnannounced) return;
+    this.needsResetUnannounced = false;
+    yield this.transport.notifyEffect('config', -1);
+  }
+  // --- end needs-reset ---
+}
+
+/** The bits `next` has that `cur` has not. */
+function added(cur: number, next: number): number {
+  return next & ~cur;
 }

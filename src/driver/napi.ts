@@ -9,7 +9,7 @@ import { type DriverQuirks, REFERENCE_DRIVER } from './quirks.ts';
 const NAPI_SCHED = 1;
 const NAPI_MISSED = 2;
 
-const NAPI_SITES = ['complete_done', 'enable', 'init', 'load_state', 'schedule_prep'] as const;
+const NAPI_SITES = ['complete_done', 'disable', 'enable', 'init', 'load_state', 'schedule_prep'] as const;
 
 export class Napi {
   readonly sites: Record<(typeof NAPI_SITES)[number], string>;
@@ -37,6 +37,21 @@ export class NapiScheduler {
   *enable(napi: Napi, vq: Vring, cpu: number): Process {
     yield rmw(napi.stateAddr, 4, 'andNot', NAPI_SCHED | NAPI_MISSED, napi.sites.enable);
     yield* this.schedule(napi, vq, cpu);
+  }
+
+  /**
+   * One try of `napi_disable`: take SCHED if no one holds it. Linux sleeps and retries while
+   * a poll owns it; the caller waits for the owner (which this CPU's softirq may be) instead.
+   */
+  *tryDisable(napi: Napi): Process<boolean> {
+    const old = yield load(napi.stateAddr, 4, napi.sites.load_state);
+    if (old & NAPI_SCHED) return false;
+    return (yield cmpxchg(napi.stateAddr, 4, old, old | NAPI_SCHED, napi.sites.disable)) === old;
+  }
+
+  /** Whether no one owns `napi` (read by a waiting task; SCHED is bit 0). */
+  static idle(state: number): boolean {
+    return (state & NAPI_SCHED) === 0;
   }
 
   /** `napi_schedule_prep`: take ownership (SCHED), or mark MISSED if someone owns it. */

@@ -29,6 +29,8 @@ export interface NetDriverOptions {
   readonly resizeQueuePairsTo: number;
   /** Fault injection, legal for a driver (NOTIF-DEV-7): this many extra kicks with nothing new, from CPU 0 once the queues are open. */
   readonly spuriousKicks?: number;
+  /** The config-change work reads Status and recovers from DEVICE_NEEDS_RESET (§2.1.1): see `recover`. */
+  readonly needsResetRecovery?: boolean;
 }
 
 /** Work a CPU runs when it is ready (a process context, below softirq). */
@@ -45,16 +47,20 @@ class QueuePair {
   readonly rxBufs: number[];
   readonly txBufs: number[];
   readonly txFree: number[];
+  /** The packet each transmit buffer carries (so one reclaimed by a reset can be sent again). */
+  readonly txSeq: number[];
   readonly rxNapi: Napi;
   readonly txNapi: Napi;
   /** The tx queue lock (`__netif_tx_lock`): start_xmit and the tx NAPI poll share the virtqueue. */
   readonly txLock = new SpinLock();
 
-  constructor(readonly index: number, readonly rx: Vring, readonly tx: Vring, dma: DmaAllocator,
+  /** The rings: replaced when the driver re-initialises the device after a reset (`restore`). */
+  constructor(readonly index: number, public rx: Vring, public tx: Vring, dma: DmaAllocator,
     rxPoll: (pair: QueuePair, cpu: number, budget: number) => Process<number>, txPoll: (pair: QueuePair, cpu: number) => Process<number>) {
     this.rxBufs = Array.from({ length: rx.layout.num }, () => dma.alloc(RX_BUF, 64));
     this.txBufs = Array.from({ length: tx.layout.num }, () => dma.alloc(TX_BUF, 64));
     this.txFree = [...this.txBufs.keys()];
+    this.txSeq = this.txBufs.map(() => 0);
     const suffix = index === 0 ? '' : String(index); // pair 0 keeps the single-queue names
     this.rxNapi = new Napi(`napi.rx${suffix}`, dma.alloc(4, 4), (cpu, budget) => rxPoll(this, cpu, budget));
     this.txNapi = new Napi(`napi.tx${suffix}`, dma.alloc(4, 4), (cpu) => txPoll(this, cpu));
@@ -202,6 +208,7 @@ export class NetDriver {
       yield* this.napi.enable(pair.txNapi, pair.tx, 0);
     }
     this.queueTransmits(mq);
+    this.opened = true; // needs-reset: a recovery waits for open to finish
   }
 
   /** virtnet_find_vqs' control queue: the last queue, polled (no callback), with its command buffer. */
@@ -310,12 +317,19 @@ export class NetDriver {
 
   /** `virtnet_config_changed`: the interrupt only schedules the config work (a task). */
   private *configChangedIrq(cpu: number): Process {
-    this.tasks[cpu]!.push({ ready: () => true, run: () => this.configChanged() });
+    this.tasks[cpu]!.push({ ready: () => true, run: () => this.configChanged(cpu) });
     yield note('drv.configWorkScheduled', { cpu });
   }
 
   /** `virtnet_config_changed_work`: read the link status (a 16-bit field, 16-bit access: MMIO-DRV-2). */
-  private *configChanged(): Process {
+  private *configChanged(cpu: number): Process {
+    if (this.recovering) {
+      // needs-reset: config changes are off during the recovery (virtio_config_core_disable); replayed at its end
+      this.mmio.configPending = true;
+      yield note('drv.configDeferred', { cpu: -1, kept: true });
+      return;
+    }
+    if (this.options.needsResetRecovery && (yield* this.checkNeedsReset(cpu))) return; // needs-reset
     const status = yield mmioRead(this.mmio.dev, MMIO.Config + NET_CONFIG.status, 'drv.config.read_status', 2);
     yield note('drv.configChanged', { status });
   }
@@ -328,8 +342,13 @@ export class NetDriver {
   private setupPair(index: number, rx: Vring, tx: Vring): void {
     const pair = new QueuePair(index, rx, tx, this.dma, (p, cpu, budget) => this.rxPoll(p, cpu, budget), (p, cpu) => this.txPoll(p, cpu));
     this.pairs.push(pair);
+    this.bindCallbacks(pair);
+  }
+
+  private bindCallbacks(pair: QueuePair): void {
+    const { rx } = pair;
     rx.callback = (cpu) => this.napi.schedule(pair.rxNapi, rx, cpu); // skb_recv_done
-    tx.callback = (cpu) => this.skbXmitDone(pair, cpu);
+    pair.tx.callback = (cpu) => this.skbXmitDone(pair, cpu);
   }
 
   private *addRxBuffer(pair: QueuePair, token: number): Process {
@@ -393,7 +412,7 @@ export class NetDriver {
 
   /** A transmit waiting in the qdisc: it runs when the queues are open and this CPU's transmit queue has a free slot. */
   private xmitTask(seq: number, cpu: number): Task {
-    return { ready: () => this.queuesOpen() && this.pairs[this.txPairOf(cpu)]!.txFree.length > 0, run: () => this.startXmit(seq, cpu) };
+    return { ready: () => this.queuesOpen() && !this.detached && this.pairs[this.txPairOf(cpu)]!.txFree.length > 0, run: () => this.startXmit(seq, cpu) };
   }
 
   /**
@@ -405,13 +424,14 @@ export class NetDriver {
   private *startXmit(seq: number, cpu: number): Process {
     const pair = this.pairs[this.txPairOf(cpu)]!;
     yield* pair.txLock.acquire(`cpu${cpu}`); // HARD_TX_LOCK around ndo_start_xmit
-    if (pair.index >= this.txQueuePairs || pair.txFree.length === 0) {
+    if (pair.index >= this.txQueuePairs || pair.txFree.length === 0 || this.detached) {
       pair.txLock.release();
       this.tasks[cpu]!.unshift(this.xmitTask(seq, cpu)); // NETDEV_TX_BUSY: requeued
       return;
     }
     const tx = pair.tx;
     const token = pair.txFree.shift()!;
+    pair.txSeq[token] = seq;
     yield store(pair.txBufs[token]!, 4, seq, 'drv.tx.store_packet');
     yield* tx.add(pair.txBufs[token]!, TX_BUF, false, token);
     const jump = this.mmio.quirks.availIdxJump;
@@ -437,4 +457,133 @@ export class NetDriver {
     yield note('drv.txQueueFull', { q: tx.index });
     if (!(yield* tx.enableCbDelayed())) yield* this.napi.schedule(pair.txNapi, tx, cpu);
   }
+
+  // --- needs-reset: recovery from DEVICE_NEEDS_RESET (§2.1.1), after virtnet_freeze_down + remove_vq_common + virtnet_restore_up ---
+  /** `netif_device_detach`: start_xmit gives packets back to the qdisc (set under every tx lock). */
+  private detached = false;
+  /** Probe and open are done (NAPI enabled, transmits queued). */
+  private opened = false;
+  /** A recovery is under way (the config work is one work item: Linux never runs it twice at once). */
+  private recovering = false;
+
+  /**
+   * §2.1.1: "The driver SHOULD NOT rely on completion of operations of a device if
+   * DEVICE_NEEDS_RESET is set … A good implementation will try to recover by issuing a
+   * reset." Linux virtio_net never reads Status here; this driver does, when configured.
+   */
+  private *checkNeedsReset(cpu: number): Process<boolean> {
+    if (!this.opened) {
+      // Probe + open still enabling NAPI on another CPU (Linux: config work only after probe, open under rtnl_lock): look once it is done.
+      this.tasks[cpu]!.push({ ready: () => this.opened, run: () => this.configChanged(cpu) });
+      return true;
+    }
+    const status = yield* this.mmio.getStatus();
+    if (!(status & STATUS.DEVICE_NEEDS_RESET) || this.recovering) return false;
+    if (this.mmio.quirks.ignoreNeedsReset) {
+      yield note('drv.needsResetIgnored', { status }); // the mutant: waits on for buffers the device will never use
+      return false;
+    }
+    this.recovering = true;
+    this.mmio.configEnabled = false; // virtio_config_core_disable: later changes wait for the device to be back
+    yield note('drv.needsReset', { status });
+    // virtnet_freeze_down: netif_tx_lock_bh + netif_device_detach — no start_xmit is half-way through a ring.
+    for (const pair of this.pairs) yield* pair.txLock.acquire('freeze');
+    this.detached = true;
+    for (const pair of this.pairs) pair.txLock.release();
+    yield* this.disableNapis(cpu, this.pairs.flatMap((p) => [p.rxNapi, p.txNapi]));
+    return true;
+  }
+
+  /**
+   * `napi_disable` on each: a poll in progress (or scheduled, perhaps on this CPU's own poll
+   * list) finishes first — so no poll refills or reclaims a ring across the reset. Linux
+   * sleeps; here the rest of the recovery waits as a task until the owner let go.
+   */
+  private *disableNapis(cpu: number, pending: Napi[]): Process {
+    while (pending.length > 0) {
+      const napi = pending[0]!;
+      if (!(yield* this.napi.tryDisable(napi))) {
+        const memory = this.dma.memory;
+        this.tasks[cpu]!.push({ ready: () => NapiScheduler.idle(memory.read(napi.stateAddr, 4)), run: () => this.disableNapis(cpu, pending) });
+        return;
+      }
+      pending.shift();
+    }
+    yield* this.resetReclaimRestore(cpu);
+  }
+
+  /**
+   * §3.3.1 (STATUS-DRV-13): buffers exposed on a live queue are left alone; reset first so no
+   * queue is live, then reclaim them (`free_unused_bufs` → `virtqueue_detach_unused_buf`):
+   * receive buffers are dropped, transmit buffers resubmitted once the device is back.
+   */
+  private *resetReclaimRestore(cpu: number): Process {
+    const m = this.mmio;
+    if (m.quirks.detachBeforeReset) yield* this.reclaim(); // the mutant: reclaims from live queues, then resets
+    yield* m.resetAndWait(); // remove_vq_common → virtio_reset_device
+    if (!m.quirks.detachBeforeReset) yield* this.reclaim();
+    const ok = yield* this.restore(cpu);
+    if (ok) this.detached = false; // netif_device_attach
+    this.recovering = false;
+    yield note('drv.recovered', { ok });
+    if (ok) yield* m.configEnable(cpu); // virtio_config_core_enable, after DRIVER_OK: a change raised meanwhile is handled now
+  }
+
+  private *reclaim(): Process {
+    const cpu = this.options.cpus > 1 ? 1 : 0; // the single-queue workload's transmitting CPU
+    let dropped = 0;
+    const resent: number[] = [];
+    for (const pair of this.pairs) {
+      while ((yield* pair.rx.detachUnusedBuf()) !== undefined) dropped++;
+      for (let token = yield* pair.tx.detachUnusedBuf(); token !== undefined; token = yield* pair.tx.detachUnusedBuf()) {
+        const seq = pair.txSeq[token]!;
+        resent.push(seq);
+        this.tasks[cpu]!.push(this.xmitTask(seq, cpu)); // back to the qdisc: sent again once the device is back
+      }
+    }
+    yield note('drv.reclaimed', { rx: dropped, tx: resent.length });
+  }
+
+  /**
+   * `virtio_device_restore` + `virtnet_restore_up`: the init sequence again with the
+   * features already negotiated (§3.1.1 steps 2–8), fresh rings, receive buffers, DRIVER_OK,
+   * then NAPI back on. False if the device refuses (then FAILED: the driver gives up).
+   */
+  private *restore(cpu: number): Process<boolean> {
+    const m = this.mmio;
+    yield* this.addStatus(STATUS.ACKNOWLEDGE);
+    yield* this.addStatus(STATUS.DRIVER);
+    yield* m.finalizeFeatures(this.features);
+    if (hasFeature(this.features, VIRTIO_F.VERSION_1)) {
+      yield* this.addStatus(STATUS.FEATURES_OK);
+      if (!((yield* m.getStatus()) & STATUS.FEATURES_OK)) {
+        yield* this.fail('device refused FEATURES_OK on restore');
+        return false;
+      }
+    }
+    const eventIdx = hasFeature(this.features, VIRTIO_F.EVENT_IDX);
+    const { queueSize, indexWidth } = this.options;
+    for (const pair of this.pairs) {
+      const rx = yield* m.setupVq(rxq2vq(pair.index), queueSize, eventIdx, indexWidth);
+      const tx = yield* m.setupVq(txq2vq(pair.index), queueSize, eventIdx, indexWidth);
+      if (!rx || !tx) {
+        yield* this.fail('missing virtqueues on restore');
+        return false;
+      }
+      pair.rx = rx;
+      pair.tx = tx;
+      pair.txFree.splice(0, pair.txFree.length, ...pair.txBufs.keys());
+      this.bindCallbacks(pair);
+    }
+    for (const pair of this.pairs) for (let i = 0; i < pair.rx.layout.num; i++) yield* this.addRxBuffer(pair, i);
+    yield* this.addStatus(STATUS.DRIVER_OK);
+    for (const pair of this.pairs) yield* this.kick(pair.rx);
+    for (const pair of this.pairs) {
+      // napi_enable + schedule on this CPU: its poll's stores to the ring flags follow this CPU's own (x86-TSO keeps them in order)
+      yield* this.napi.enable(pair.rxNapi, pair.rx, cpu);
+      yield* this.napi.enable(pair.txNapi, pair.tx, cpu);
+    }
+    return true;
+  }
+  // --- end needs-reset ---
 }

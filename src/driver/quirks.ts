@@ -72,6 +72,12 @@ export interface DriverQuirks {
   /** Allocates the used ring without zeroing it, in memory a previous user left non-zero (against NOTIF-DRV-4). */
   readonly usedRingNotZeroed: boolean;
   // --- end notifications ---
+  // --- needs-reset ---
+  /** Recovering from DEVICE_NEEDS_RESET, reclaims the exposed buffers (virtqueue_detach_unused_buf) before the reset, on live queues (against STATUS-DRV-13). */
+  readonly detachBeforeReset: boolean;
+  /** Reads DEVICE_NEEDS_RESET in its config-change work and carries on, waiting for buffers the device will never use (against STATUS-DRV-4). */
+  readonly ignoreNeedsReset: boolean;
+  // --- end needs-reset ---
 }
 
 export const REFERENCE_DRIVER: DriverQuirks = {
@@ -111,4 +117,8 @@ export const REFERENCE_DRIVER: DriverQuirks = {
   interruptMeansUsed: false,
   usedRingNotZeroed: false,
   // --- end notifications ---
+  // --- needs-reset ---
+  detachBeforeReset: false,
+  ignoreNeedsReset: false,
+  // --- end needs-reset ---
 };

@@ -75,6 +75,12 @@ export class VirtioMmioDriver {
     if (this.quirks.resetWritesIsr) yield mmioWrite(this.dev, MMIO.InterruptStatus, 0, 'drv.reset_clear_isr'); // quirk: MMIO-DRV-1
   }
 
+  /** Reset and wait for it (MMIO-RST-1, §2.4.2 STATUS-DRV-11): write 0, read Status back until it is 0. */
+  *resetAndWait(): Process {
+    yield* this.reset();
+    while ((yield* this.getStatus()) !== 0) yield note('drv.resetPending', {});
+  }
+
   /** `vm_get_features`: select, then read, high word first (MMIO-DRV-6). */
   *getFeatures(): Process<bigint> {
     // The slip reads the first word unselected, trusting the select to start at 0.
@@ -106,15 +112,15 @@ export class VirtioMmioDriver {
     let layout;
     if (this.version === 1) {
       const size = legacyRingLayout(0, num, PAGE_SIZE).size;
-      const base = this.dma.alloc(size, PAGE_SIZE);
+      const base = this.ringMemory(index, 'legacy', size, PAGE_SIZE);
       layout = { num, ...legacyRingLayout(base, num, PAGE_SIZE) };
       yield* this.plantGuard(index, layout, eventIdx);
       yield mmioWrite(dev, MMIO_LEGACY.QueueAlign, PAGE_SIZE, 'drv.vq.write_align');
       yield mmioWrite(dev, MMIO_LEGACY.QueuePFN, base / PAGE_SIZE, 'drv.vq.write_pfn');
     } else {
-      const desc = this.dma.alloc(splitRing.descSize(num), 16);
-      const avail = this.dma.alloc(splitRing.availSize(num), 2);
-      const used = this.dma.alloc(splitRing.usedSize(num), 4, !this.quirks.usedRingNotZeroed); // the mutant: not zeroed (NOTIF-DRV-4)
+      const desc = this.ringMemory(index, 'desc', splitRing.descSize(num), 16);
+      const avail = this.ringMemory(index, 'avail', splitRing.availSize(num), 2);
+      const used = this.ringMemory(index, 'used', splitRing.usedSize(num), 4, !this.quirks.usedRingNotZeroed); // the mutant: not zeroed (NOTIF-DRV-4)
       layout = { num, desc, avail, used };
       yield* this.plantGuard(index, layout, eventIdx);
       yield mmioWrite(dev, MMIO.QueueDescLow, desc, 'drv.vq.write_desc_lo');
@@ -131,6 +137,22 @@ export class VirtioMmioDriver {
     this.vqs[index] = vq;
     yield note('drv.queueSetup', { q: index, num, desc: layout.desc, avail: layout.avail, used: layout.used });
     return vq;
+  }
+
+  /** Ring memory of each queue, kept for its set-up again after a reset (vring_del_virtqueue frees it, the next vring_create gets it back). */
+  private readonly rings = new Map<string, { readonly addr: number; readonly size: number }>();
+
+  /** Zeroed memory for one part of queue `index`'s ring (NOTIF-DRV-4): the pages it had before, if it was set up already. */
+  private ringMemory(index: number, part: string, size: number, align: number, zero = true): number {
+    const key = `${index}.${part}`;
+    const old = this.rings.get(key);
+    if (old && old.size >= size) {
+      if (zero) for (let off = 0; off < size; off++) this.dma.memory.write(old.addr + off, 1, 0); // dma_alloc_coherent: zeroed
+      return old.addr;
+    }
+    const addr = this.dma.alloc(size, align, zero);
+    this.rings.set(key, { addr, size });
+    return addr;
   }
 
   /**

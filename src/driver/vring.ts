@@ -13,7 +13,7 @@ export interface VringLayout {
   readonly used: number;
 }
 
-const VRING_SITES = ['load_avail_event', 'load_avail_flags', 'load_used_flags', 'load_used_id', 'load_used_idx', 'mb_after_used_event', 'mb_before_kick_check', 'mb_before_poll', 'rmb_after_used_idx', 'store_avail_flags', 'store_avail_idx', 'store_avail_ring', 'store_desc_addr', 'store_desc_flags', 'store_desc_len', 'store_used_event', 'store_used_event_off', 'wmb_before_avail_idx'] as const;
+const VRING_SITES = ['load_avail_event', 'load_avail_flags', 'load_used_flags', 'load_used_id', 'load_used_idx', 'mb_after_used_event', 'mb_before_kick_check', 'mb_before_poll', 'rmb_after_used_idx', 'store_avail_flags', 'store_avail_idx', 'store_avail_ring', 'store_desc_addr', 'store_desc_flags', 'store_desc_len', 'store_used_event', 'store_used_event_off', 'wmb_before_avail_idx', 'detach_store_avail_idx'] as const;
 
 /** Effect sites, built once per queue (they label every effect; no string work per step). */
 const vringSiteCache: Record<(typeof VRING_SITES)[number], string>[] = [];
@@ -216,6 +216,26 @@ export class Vring {
     yield fence(this.quirks.pollFence, this.sites.mb_before_poll);
     const usedIdx = yield load(splitRing.usedIdx(this.layout.used), 2, this.sites.load_used_idx);
     return usedIdx !== token;
+  }
+
+  /**
+   * `virtqueue_detach_unused_buf_split`: take back one buffer the device has not been seen
+   * to use — "detach_buf_split clears data, so grab it now" — and un-publish it:
+   * `avail_idx_shadow--; vring.avail->idx = avail_idx_shadow`. That store alters the ring
+   * of a live queue unless the device was reset first (§3.3.1, STATUS-DRV-13).
+   */
+  *detachUnusedBuf(): Process<number | undefined> {
+    const head = this.tokens.findIndex((t) => t !== undefined);
+    if (head < 0) return undefined;
+    const token = this.tokens[head]!;
+    this.tokens[head] = undefined;
+    this.next[head] = this.freeHead;
+    this.freeHead = head;
+    this.numFree++;
+    this.availIdxShadow = (this.availIdxShadow - 1) & this.mask;
+    yield store(splitRing.availIdx(this.layout.avail), 2, this.availIdxShadow, this.sites.detach_store_avail_idx);
+    yield note('drv.detachUnused', { q: this.index, head, availIdx: this.availIdxShadow });
+    return token;
   }
 
   /** `vring_interrupt`: spurious calls are cheap (IRQ_NONE); otherwise run the callback. */

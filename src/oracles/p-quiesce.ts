@@ -65,6 +65,7 @@ class QuiesceRun implements OracleRun {
           case 'dev.backlog': this.queue(Number(d.q)).backlog = Number(d.n); break;
           case 'dev.activate': this.active = true; break;
           case 'dev.reset': this.active = false; break; // the ring view drops every queue
+          case 'dev.needsReset': this.active = false; break; // §2.1.1: no completion is owed once DEVICE_NEEDS_RESET is set; a reset reclaims the rest
           default: break;
         }
         break;
@@ -117,6 +118,6 @@ export const quiesceOracle: Oracle = {
   property: 'P-QUIESCE',
   description: 'at quiescence no used entry is unconsumed and no available buffer with work is untaken',
   events: ['drv.kick', 'irq.set', 'note'],
-  notes: ['dev.queueReady', 'dev.popAvail', 'dev.pushUsed', 'drv.getUsed', 'dev.backlog', 'dev.activate', 'dev.reset'],
+  notes: ['dev.queueReady', 'dev.popAvail', 'dev.pushUsed', 'drv.getUsed', 'dev.backlog', 'dev.activate', 'dev.reset', 'dev.needsReset'],
   start: (ctx: OracleContext, shared: SharedViews) => new QuiesceRun(ctx, shared.rings),
 };

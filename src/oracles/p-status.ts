@@ -7,6 +7,7 @@ import { driverStatusMachine, deviceStatusMachine, memoStepper, hasObligation, t
 import { STATUS, formatStatus } from '../../spec/facts/status-bits.ts';
 import type { Oracle, OracleRun, Violation } from './types.ts';
 import type { ProtocolEvent } from './decode.ts';
+import type { RingView } from './ring-view.ts';
 
 type DriverSnap = SnapshotFrom<typeof driverStatusMachine>;
 type DeviceSnap = SnapshotFrom<typeof deviceStatusMachine>;
@@ -44,7 +45,14 @@ class StatusRun implements OracleRun {
   private dev: DeviceSnap;
   private legacy: boolean;
 
-  constructor(mmioVersion: 1 | 2, private readonly judgeDriver: boolean, private readonly mmio: boolean) {
+  // --- needs-reset ---
+  /** The driver has read DEVICE_NEEDS_RESET since it last reset the device or set FAILED (STATUS-DRV-4). */
+  private sawNeedsResetAt = -1;
+  /** Per ready queue: the last avail.idx the driver stored (a fresh ring starts at 0). */
+  private readonly availIdxStored = new Map<number, number>();
+  // --- end needs-reset ---
+
+  constructor(mmioVersion: 1 | 2, private readonly judgeDriver: boolean, private readonly rings: RingView, private readonly mmio: boolean) {
     this.legacy = mmioVersion === 1;
     this.drv = initialDriver[this.legacy ? 1 : 0]!;
     this.dev = initialDevice[this.legacy ? 1 : 0]!;
@@ -81,8 +89,15 @@ class StatusRun implements OracleRun {
 
   onEvent(ev: ProtocolEvent, at: number): void {
     switch (ev.t) {
-      case 'drv.writeStatus': this.driver({ type: 'drv.writeStatus', value: ev.value }, at); break;
-      case 'drv.readStatus': this.driver({ type: 'drv.readStatus', value: ev.value }, at); break;
+      case 'drv.writeStatus':
+        if (ev.value === 0 || (ev.value & STATUS.FAILED) !== 0) this.sawNeedsResetAt = -1; // recovered by reset, or gave up (STATUS-DRV-4)
+        this.driver({ type: 'drv.writeStatus', value: ev.value }, at);
+        break;
+      case 'drv.readStatus':
+        if ((ev.value & STATUS.DEVICE_NEEDS_RESET) !== 0 && this.sawNeedsResetAt < 0) this.sawNeedsResetAt = at;
+        this.driver({ type: 'drv.readStatus', value: ev.value }, at);
+        break;
+      case 'mem.store': if (ev.side === 'drv') this.driverRingStore(ev.value, at); break;
       case 'drv.kick': this.driver({ type: 'drv.kick', queue: ev.queue }, at); break;
       case 'drv.writeDriverFeatures': this.driver({ type: 'drv.writeDriverFeatures' }, at); break;
       case 'drv.writeConfig': this.driver({ type: 'drv.writeConfig' }, at); break;
@@ -91,7 +106,9 @@ class StatusRun implements OracleRun {
         switch (ev.name) {
           case 'dev.status': this.device({ type: 'dev.storeStatus', value: Number(ev.data.value) }, at); break;
           case 'dev.activate': this.device({ type: 'dev.activate' }, at); break;
-          case 'dev.reset': this.device({ type: 'dev.reset' }, at); break;
+          case 'dev.reset': this.availIdxStored.clear(); this.device({ type: 'dev.reset' }, at); break;
+          case 'dev.needsReset': this.device({ type: 'dev.setNeedsReset' }, at); break;
+          case 'dev.queueReady': this.availIdxStored.delete(Number(ev.data.q)); break;
           case 'dev.popAvail': this.device({ type: 'dev.useBuffer', queue: Number(ev.data.q) }, at); break;
           case 'dev.isr':
             if (Number(ev.data.set) & 1) this.device({ type: 'dev.notifyUsed', queue: Number(ev.data.q) }, at);
@@ -104,8 +121,33 @@ class StatusRun implements OracleRun {
     }
   }
 
+  /**
+   * STATUS-DRV-13 (§3.3.1): "A driver MUST NOT alter virtqueue entries for exposed buffers,
+   * i.e., buffers which have been made available to the device (and not been used by the
+   * device) of a live virtqueue." Moving avail.idx back (virtqueue_detach_unused_buf's
+   * `avail->idx = --avail_idx_shadow`) takes exposed entries back; a ring-field store is seen
+   * only for ready queues of a device not reset since (the ring view drops them at reset).
+   */
+  private driverRingStore(value: number, at: number): void {
+    const field = this.rings.current;
+    if (field === undefined || field.field !== 'availIdx' || !this.judgeDriver) return;
+    const rings = this.rings.queues.get(field.q);
+    if (!rings) return;
+    const last = this.availIdxStored.get(field.q) ?? 0;
+    this.availIdxStored.set(field.q, value);
+    const back = (last - value) & rings.mask;
+    if (back === 0 || back > rings.num) return; // forward (or a hostile jump of more than a ring: P-WRAP's)
+    this.fail(at, ['STATUS-DRV-13'], `driver moved avail.idx of live vq${field.q} back from ${last} to ${value}`,
+      `Let the driver make buffers available on vq${field.q} up to avail.idx=${last}. Then ${back} of them are exposed: the device may read their entries at any time. ` +
+      'However the driver takes them back while the queue is live; it must first reset the device so that no queue is live, and only then reclaim them.');
+  }
+
   finish(end: ProtocolEvent, at: number): void {
     if (end.t !== 'quiescent') return;
+    if (this.sawNeedsResetAt >= 0 && this.judgeDriver) {
+      this.fail(at, ['STATUS-DRV-4'], `quiescent with DEVICE_NEEDS_RESET read at #${this.sawNeedsResetAt} and no reset since`,
+        'The driver read DEVICE_NEEDS_RESET, then waited on the device anyway: it must not rely on a device that needs a reset to complete anything — recover by resetting it (or give up: FAILED).');
+    }
     if (hasObligation(this.drv) && this.judgeDriver) {
       this.fail(at, ['STATUS-DRV-8'], `quiescent with the driver in ${String(this.drv.value)}`, 'The driver set FEATURES_OK but never read status back to confirm it.');
     }
@@ -118,8 +160,9 @@ class StatusRun implements OracleRun {
 export const statusOracle: Oracle = {
   property: 'P-STATUS',
   description: 'device status follows the statechart for the driver and the device role',
-  events: ['drv.kick', 'drv.queueSetup', 'drv.readStatus', 'drv.writeConfig', 'drv.writeDriverFeatures', 'drv.writeStatus', 'note'],
-  notes: ['dev.status', 'dev.activate', 'dev.reset', 'dev.popAvail', 'dev.isr'],
-  start: (ctx) => new StatusRun(ctx.mmioVersion, ctx.judgeDriver, ctx.transport !== 'pci'),
+  events: ['drv.kick', 'drv.queueSetup', 'drv.readStatus', 'drv.writeConfig', 'drv.writeDriverFeatures', 'drv.writeStatus', 'mem.store', 'note'],
+  notes: ['dev.status', 'dev.activate', 'dev.reset', 'dev.popAvail', 'dev.isr', 'dev.needsReset', 'dev.queueReady'],
+  memory: 'ring-fields', // avail.idx stores only (STATUS-DRV-13)
+  start: (ctx, shared) => new StatusRun(ctx.mmioVersion, ctx.judgeDriver, shared.rings, ctx.transport !== 'pci'),
 };
 

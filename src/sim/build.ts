@@ -70,6 +70,7 @@ export function attachDriver(config: SimConfig, p: Platform, slot: number): { mm
     napiBudget: config.napiBudget,
     resizeQueuePairsTo: config.resizeQueuePairsTo,
     spuriousKicks: config.spuriousKicks,
+    needsResetRecovery: config.needsResetRecovery,
   });
   return { mmio, driver };
 }
@@ -104,6 +105,7 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
     flows: config.flows,
     transportFeatures: (config.lines.gate === 'feature' && lineCount > 1 ? featureMask(VIRTIO_F_EXPERIMENTAL.MMIO_MULTI_IRQ) : 0n) | msiTransportFeatures(config.irqDelivery),
   });
+  device.error = config.deviceError; // needs-reset: where the device meets its one error (§2.1.2)
   const transport = new MmioTransportDevice(world, irq, DEVICE_LINE, device, config.transport === 'mmio-v1' ? 1 : 2, config.lines);
   const slot = bus.attach(transport);
   const { mmio, driver } = attachDriver(config, p, slot);

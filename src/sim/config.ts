@@ -7,6 +7,7 @@ import { type DriverQuirks, REFERENCE_DRIVER } from '../driver/quirks.ts';
 import type { KickMode } from '../device/virtio-device.ts';
 import { type InterruptLineProfile, ONE_LINE } from '../transport/mmio/irq-lines.ts';
 import type { DriverLineOptions } from '../driver/line-handlers.ts';
+import { type DeviceErrorConfig, NO_DEVICE_ERROR } from '../device/device-error.ts';
 import { DEFAULT_MSI, type IrqDelivery, type MsiSimOptions } from './msi-config.ts';
 
 export type TransportProfile = 'mmio-v1' | 'mmio-v2';
@@ -60,6 +61,15 @@ export interface SimConfig {
   // --- end notifications / net-mq flows ---
   readonly device: DeviceQuirks;
   readonly driver: DriverQuirks;
+  // --- needs-reset ---
+  /** An error the device meets once and that needs a reset (§2.1.2): where, if anywhere (device/device-error.ts). */
+  readonly deviceError: DeviceErrorConfig;
+  /**
+   * The driver's config-change work reads Status and, on DEVICE_NEEDS_RESET, recovers (§2.1.1):
+   * reset, reclaim, re-initialise, resubmit. Off: Linux virtio_net today, which never looks.
+   */
+  readonly needsResetRecovery: boolean;
+  // --- end needs-reset ---
 }
 
 export const DEFAULT_CONFIG: SimConfig = {
@@ -90,4 +100,6 @@ export const DEFAULT_CONFIG: SimConfig = {
   flows: 0,
   device: REFERENCE_DEVICE,
   driver: REFERENCE_DRIVER,
+  deviceError: NO_DEVICE_ERROR, // needs-reset
+  needsResetRecovery: false, // needs-reset
 };

@@ -288,6 +288,21 @@ export const VARIANTS: readonly Variant[] = [
   mutant('steer-per-packet', 'P-MQ', 'a device that spreads received packets round-robin over the active receive queues, packet by packet, ignoring flows: two packets of one flow land on different queues (NET-MQ-DEV-4; a classic slip that reorders a TCP flow across CPUs)',
     { device: { steerPerPacket: true }, config: { ...MULTI_QUEUE, flows: 3, rxPackets: 10, txPackets: 2 }, names: ['NET-MQ-DEV-4'] }),
   // --- end net-mq flows ---
+  // --- needs-reset (§2.1.1, §2.1.2, §3.3.1) ---
+  reference('mmio-v2-needs-reset-activation', 'mmio-v2 whose device fails to activate at DRIVER_OK, as Firecracker\'s MmioTransport handles it: DEVICE_NEEDS_RESET and a config interrupt; the driver\'s config work reads Status, detaches, disables NAPI, resets (read back until 0), reclaims the exposed buffers, re-initialises and resends',
+    { deviceError: { at: 'activation', afterBuffers: 0 }, needsResetRecovery: true }),
+  reference('mmio-v2-needs-reset-backend', 'mmio-v2 whose backend fails at the 3rd buffer while live: the device finishes the batch in hand, announces DEVICE_NEEDS_RESET with a config interrupt and stops; the driver recovers by reset, reclaims, re-initialises and resends',
+    { deviceError: { at: 'backend', afterBuffers: 3 }, needsResetRecovery: true }),
+  reference('mmio-v2-needs-reset-features', 'mmio-v2 whose backend fails when FEATURES_OK is accepted: DEVICE_NEEDS_RESET set before DRIVER_OK, so no notification yet (QEMU virtio_error); activation then fails at DRIVER_OK and the config interrupt follows; the driver recovers',
+    { deviceError: { at: 'features', afterBuffers: 0 }, needsResetRecovery: true }),
+  mutant('needs-reset-silent', 'P-STATUS', 'a device that sets DEVICE_NEEDS_RESET after DRIVER_OK (its backend failed at the 3rd buffer) without the configuration-change notification §2.1.2 requires — as a device that only sets the bit, leaving the notification to a transport path that checks the wrong condition (classic slip: QEMU virtio_notify_config and Firecracker both send it); the driver never learns (STATUS-DEV-2); no link announce in this setting, whose config interrupt would tell the driver anyway',
+    { device: { needsResetSilent: true }, config: { deviceError: { at: 'backend', afterBuffers: 3 }, needsResetRecovery: true, announceEvery: 0 }, names: ['STATUS-DEV-2'] }),
+  mutant('detach-before-reset', 'P-STATUS', 'a recovering driver that reclaims its exposed buffers (virtqueue_detach_unused_buf, which moves avail.idx back) before it resets the device, i.e. from live queues (classic slip: the order Linux virtnet remove/freeze keeps, reset first, reversed) (STATUS-DRV-13)',
+    { driver: { detachBeforeReset: true }, config: { deviceError: { at: 'backend', afterBuffers: 3 }, needsResetRecovery: true }, names: ['STATUS-DRV-13'] }),
+  mutant('needs-reset-ignored', 'P-STATUS', 'a driver whose config work reads Status, sees DEVICE_NEEDS_RESET and carries on waiting for its buffers (as a driver that only tests FAILED would); it relies on a device that will complete nothing (STATUS-DRV-4)',
+    { driver: { ignoreNeedsReset: true }, config: { deviceError: { at: 'backend', afterBuffers: 3 }, needsResetRecovery: true }, names: ['STATUS-DRV-4'] }),
+  reference('mmio-v2-needs-reset-ioeventfd', 'mmio-v2-needs-reset-activation with flag-based suppression and asynchronous kicks: the worker fails the activation and raises the config interrupt; the recovery re-initialises while NAPI, the worker and the backend run', { deviceError: { at: 'activation', afterBuffers: 0 }, needsResetRecovery: true, kicks: 'async', eventIdx: false }),
+  // --- end needs-reset ---
 ];
 
 export function variantByName(name: string): Variant | undefined {
