@@ -38,6 +38,8 @@ export interface NetDeviceOptions {
   readonly txEcho: boolean;
   /** Transport features the device also offers (the experimental MULTI_IRQ or MMIO MSI bit). */
   readonly transportFeatures: bigint;
+  /** Offers ACCESS_PLATFORM and refuses FEATURES_OK without it (a vDPA parent such as mlx5_vdpa: verify_min_features). */
+  readonly requireAccessPlatform?: boolean;
 }
 
 export class NetDevice extends VirtioDeviceCore {
@@ -61,8 +63,11 @@ export class NetDevice extends VirtioDeviceCore {
         | (net.quirks.offerMqWithoutCtrlVq ? featureMask(VIRTIO_NET_F.MQ) : 0n)
         | (mq ? featureMask(VIRTIO_NET_F.MQ, VIRTIO_NET_F.CTRL_VQ) : 0n)
         | (net.eventIdx ? featureMask(VIRTIO_F.EVENT_IDX) : 0n)
-        | (net.legacy ? 0n : featureMask(VIRTIO_F.VERSION_1))
+        | (net.legacy || net.quirks.omitVersion1 ? 0n : featureMask(VIRTIO_F.VERSION_1)) // FEAT-DEV-5 (the quirk omits it)
+        | (net.quirks.offerAdminVqOnMmio ? featureMask(VIRTIO_F.ADMIN_VQ) : 0n) // the quirk: against FEAT-DEV-3, §4.2.5
+        | (net.requireAccessPlatform ? featureMask(VIRTIO_F.ACCESS_PLATFORM) : 0n)
         | net.transportFeatures,
+      requiredFeatures: net.requireAccessPlatform ? featureMask(VIRTIO_F.ACCESS_PLATFORM) : 0n,
       queueCount: mq ? 2 * net.maxQueuePairs + 1 : 2,
       queueNumMax: net.queueNumMax,
       indexWidth: net.indexWidth,

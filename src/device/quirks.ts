@@ -38,6 +38,14 @@ export interface DeviceQuirks {
   readonly magicByteSwapped: boolean;
   /** A Version 2 (modern) device whose Version register reads 1 (against MMIO-DEV-2). */
   readonly versionReadsLegacy: boolean;
+  // --- feature negotiation ---
+  /** A device model that shares its feature set between its PCI and MMIO transports: offers ADMIN_VQ over MMIO (against FEAT-DEV-3, §4.2.5). */
+  readonly offerAdminVqOnMmio: boolean;
+  /** A Version 2 (modern) device that does not offer VERSION_1, as a legacy backend behind a modern register file would (against FEAT-DEV-5). */
+  readonly omitVersion1: boolean;
+  /** Refuses a feature set at FEATURES_OK but stores the written status anyway: FEATURES_OK reads back set (against STATUS-DEV-5). */
+  readonly keepRefusedFeaturesOk: boolean;
+  // --- end feature negotiation ---
 }
 
 export const REFERENCE_DEVICE: DeviceQuirks = {
@@ -59,4 +67,9 @@ export const REFERENCE_DEVICE: DeviceQuirks = {
   signalHandledQueueOnly: false,
   magicByteSwapped: false,
   versionReadsLegacy: false,
+  // --- feature negotiation ---
+  offerAdminVqOnMmio: false,
+  omitVersion1: false,
+  keepRefusedFeaturesOk: false,
+  // --- end feature negotiation ---
 };

@@ -38,6 +38,16 @@ export interface DriverQuirks {
   readonly fixedQueueSize: number;
   /** Writes QueueSize once more after QueueReady (re-programming an enabled queue, against MMIO-DRV-8). */
   readonly rewriteSizeAfterReady: boolean;
+  // --- feature negotiation ---
+  /** Keeps every offered transport bit (virtio_dev_probe's 28–41 loop) without vring_transport_features dropping what MMIO cannot do (against FEAT-DRV-3). */
+  readonly keepTransportFeatures: boolean;
+  /** Filters the offer through its device-type feature table only, forgetting the transport bits: VERSION_1 is dropped (against FEAT-DRV-6). */
+  readonly dropVersion1: boolean;
+  /** Runs steps 5–6 (FEATURES_OK) whether or not VERSION_1 was offered: `virtio_features_ok` without its legacy check (against FEAT-DRV-9). */
+  readonly featuresOkOnLegacy: boolean;
+  /** When it cannot use the device during feature negotiation it returns without setting FAILED (against FEAT-DRV-4). */
+  readonly giveUpWithoutFailed: boolean;
+  // --- end feature negotiation ---
 }
 
 export const REFERENCE_DRIVER: DriverQuirks = {
@@ -59,4 +69,10 @@ export const REFERENCE_DRIVER: DriverQuirks = {
   resetWritesIsr: false,
   fixedQueueSize: 0,
   rewriteSizeAfterReady: false,
+  // --- feature negotiation ---
+  keepTransportFeatures: false,
+  dropVersion1: false,
+  featuresOkOnLegacy: false,
+  giveUpWithoutFailed: false,
+  // --- end feature negotiation ---
 };

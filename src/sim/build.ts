@@ -65,6 +65,7 @@ export function attachDriver(config: SimConfig, p: Platform, slot: number): { mm
     txPackets: config.txPackets,
     napiBudget: config.napiBudget,
     resizeQueuePairsTo: config.resizeQueuePairsTo,
+    protectedGuest: config.protectedGuest,
   });
   return { mmio, driver };
 }
@@ -96,6 +97,7 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
     earlyAnnounce: config.earlyAnnounce,
     maxQueuePairs: config.maxQueuePairs,
     txEcho: config.txEcho,
+    requireAccessPlatform: config.requireAccessPlatform,
     transportFeatures: (config.lines.gate === 'feature' && lineCount > 1 ? featureMask(VIRTIO_F_EXPERIMENTAL.MMIO_MULTI_IRQ) : 0n) | msiTransportFeatures(config.irqDelivery),
   });
   const transport = new MmioTransportDevice(world, irq, DEVICE_LINE, device, config.transport === 'mmio-v1' ? 1 : 2, config.lines);

@@ -47,6 +47,12 @@ export interface SimConfig {
   /** The backend answers every transmitted packet at once with a received one (completed inside the tx kick). */
   readonly txEcho: boolean;
   readonly maxSteps: number;
+  // --- feature negotiation ---
+  /** The device also offers ACCESS_PLATFORM and refuses FEATURES_OK without it (mlx5_vdpa verify_min_features): it cannot accept every valid subset. */
+  readonly requireAccessPlatform: boolean;
+  /** A guest with restricted memory access (SEV, TDX, s390 PV): the driver needs ACCESS_PLATFORM (Linux virtio_features_ok, virtio_check_mem_acc_cb). */
+  readonly protectedGuest: boolean;
+  // --- end feature negotiation ---
   readonly device: DeviceQuirks;
   readonly driver: DriverQuirks;
 }
@@ -74,6 +80,10 @@ export const DEFAULT_CONFIG: SimConfig = {
   msi: DEFAULT_MSI,
   txEcho: false,
   maxSteps: 4_000,
+  // --- feature negotiation ---
+  requireAccessPlatform: false,
+  protectedGuest: false,
+  // --- end feature negotiation ---
   device: REFERENCE_DEVICE,
   driver: REFERENCE_DRIVER,
 };
