@@ -27,7 +27,7 @@ export const FEATURES_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'FEAT-DRV-5', section: '2.2.1', area: 'features', role: 'driver', level: 'MUST NOT',
     text: 'Do not fail merely because an unknown feature bit is offered.',
-    properties: [],
+    properties: ['P-FEAT'],
   },
   {
     id: 'FEAT-DRV-6', section: '6.1', area: 'features', role: 'driver', level: 'MUST / MAY',

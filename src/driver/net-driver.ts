@@ -137,6 +137,7 @@ export class NetDriver {
     // FEAT-DRV-9 (§2.2.3): no VERSION_1 offered means a legacy device — unless Version 2 says otherwise (vm_finalize_features).
     const legacy = !hasFeature(offered, VIRTIO_F.VERSION_1);
     if (m.version === 2 && legacy) return yield* this.fail('Version 2 device without VERSION_1'); // FEAT-DRV-6 (MAY refuse), FEAT-DRV-4
+    if (m.quirks.failOnUnknownFeature && (offered & ~known) !== 0n) return yield* this.fail('unknown feature offered'); // the slip, against FEAT-DRV-5
     this.features = m.quirks.acceptUnofferedFeatures
       ? known | featureMask(VIRTIO_F.EVENT_IDX) // the mutant: what it knows, offered or not
       : offered & known; // FEAT-DRV-1/3/5: only what was offered and is understood; unknown bits are ignored, not fatal

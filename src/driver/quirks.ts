@@ -47,6 +47,8 @@ export interface DriverQuirks {
   readonly featuresOkOnLegacy: boolean;
   /** When it cannot use the device during feature negotiation it returns without setting FAILED (against FEAT-DRV-4). */
   readonly giveUpWithoutFailed: boolean;
+  /** "Validates" the offer by refusing any device that offers a bit it does not know: FAILED before choosing a subset (against FEAT-DRV-5). */
+  readonly failOnUnknownFeature: boolean;
   // --- end feature negotiation ---
 }
 
@@ -74,5 +76,6 @@ export const REFERENCE_DRIVER: DriverQuirks = {
   dropVersion1: false,
   featuresOkOnLegacy: false,
   giveUpWithoutFailed: false,
+  failOnUnknownFeature: false,
   // --- end feature negotiation ---
 };

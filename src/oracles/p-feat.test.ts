@@ -94,6 +94,13 @@ describe('P-FEAT', () => {
     expect(check(needsMore, { judgeDriver: false })).toEqual([]); // a harness is not judged
   });
 
+  it('FEAT-DRV-5: FAILED on a valid offer before choosing a subset is a violation; after it, or for an offer without VERSION_1, it is not', () => {
+    const unknownBit = offer(V1 | 1 << (48 - 32), MAC_STATUS); // the EXPERIMENTAL MULTI_IRQ bit an unaware driver meets
+    expect(ids(check([...unknownBit, rs(ACK | DRIVER), ws(ACK | DRIVER | FAILED)]))).toEqual(['FEAT-DRV-5']);
+    expect(check([...unknownBit, ...accept(V1, MAC_STATUS), rs(ACK | DRIVER), ws(ACK | DRIVER | FAILED)])).toEqual([]); // e.g. a protected guest's need
+    expect(ids(check([...offer(0, MAC_STATUS), rs(ACK | DRIVER), ws(ACK | DRIVER | FAILED)]))).toEqual(['FEAT-DEV-5']); // Linux refuses it
+  });
+
   it('the negotiation is judged agreed when the device accepts a set the driver should not have sent (transport-unsupported)', () => {
     const v = check([...offer(V1 | ADMIN_VQ, MAC_STATUS), ...accept(V1 | ADMIN_VQ, MAC_STATUS), ...featuresOk(true), rs(0xb), ws(0xf)]);
     expect(ids(v)).toEqual(['FEAT-DEV-3', 'FEAT-DRV-1,FEAT-DRV-2,FEAT-DRV-3']);

@@ -42,6 +42,8 @@ class FeatRun implements OracleRun {
   private offerJudged = false;
   /** The driver wrote FEATURES_OK since the last reset: status reads from now on show the device's answer. */
   private featuresOkWritten = false;
+  /** The driver wrote DriverFeatures since the last reset: it chose a subset of the offer. */
+  private subsetWritten = false;
   constructor(private readonly judgeDriver: boolean, private readonly pci: boolean, private readonly mmioVersion: 1 | 2) {
     this.snap = pci ? initialPciOther : initial;
   }
@@ -74,9 +76,10 @@ class FeatRun implements OracleRun {
         break;
       }
       case 'drv.selectDriverFeatures': this.feed({ type: 'drv.selectDriverFeatures', sel: ev.sel }, at); break;
-      case 'drv.writeDriverFeatures': this.feed({ type: 'drv.writeDriverFeatures', value: ev.value }, at); break;
+      case 'drv.writeDriverFeatures': this.feed({ type: 'drv.writeDriverFeatures', value: ev.value }, at); this.subsetWritten = true; break;
       case 'drv.writeStatus':
-        if (ev.value === 0) { this.feed({ type: 'reset' }, at); this.wordsRead = 0; this.featuresOkWritten = false; }
+        if (ev.value === 0) { this.feed({ type: 'reset' }, at); this.wordsRead = 0; this.featuresOkWritten = false; this.subsetWritten = false; }
+        else if (ev.value & STATUS.FAILED && !(this.status & STATUS.FAILED)) this.judgeFailed(at);
         else if (ev.value & STATUS.FEATURES_OK && !(this.status & STATUS.FEATURES_OK) && !this.featuresOkWritten) {
           this.judgeFeaturesOk(at);
           this.feed({ type: 'drv.setFeaturesOk' }, at);
@@ -139,6 +142,24 @@ class FeatRun implements OracleRun {
       this.report(at, ['FEAT-DRV-9'], `driver set FEATURES_OK for a device that did not offer VERSION_1 (a legacy device)`,
         `Let the device offer ${formatFeatures(offered)}, without VIRTIO_F_VERSION_1. Then it is a legacy device and a transitional driver treats it as one (FEAT-DRV-9, §2.2.3): the legacy initialisation has no FEATURES_OK step (§3.1.2). However the driver wrote FEATURES_OK.`);
     }
+  }
+
+  /**
+   * FEAT-DRV-5 (§2.2.1): FAILED before the driver chose any subset, for an offer that gives no
+   * reason to fail: whole (both words read), with VERSION_1 where the layout is modern, closed
+   * under dependencies (FEAT-DEV-1) and free of bits nobody could honour (FEAT-DEV-3). Linux's
+   * virtio-net fails before finalize_features only for those (virtnet_validate_features; the
+   * Version 2 check) — virtio-net has no feature a driver cannot do without (§5.1.3), and a
+   * driver that needs one fails after choosing its subset (virtio_features_ok's ACCESS_PLATFORM
+   * check). What is left is dismissing bits it does not know. The oracle assumes a net driver.
+   */
+  private judgeFailed(at: number): void {
+    if (!this.judgeDriver || this.pci || this.featuresOkWritten || this.subsetWritten || this.wordsRead !== 3) return;
+    const offered = this.snap.context.offered;
+    if (this.mmioVersion === 2 && !hasFeature(offered, VIRTIO_F.VERSION_1)) return;
+    if (unmetDependency(offered) !== undefined || unhonourableOffer(offered, 'mmio', EXPERIMENTAL_BITS) !== undefined) return;
+    this.report(at, ['FEAT-DRV-5'], `driver set FAILED on a valid offer before choosing a subset (offered ${formatFeatures(offered)})`,
+      `Let the device offer ${formatFeatures(offered)}: VERSION_1, closed under dependencies, no reserved or transport-unsupported bit. Then the driver accepts the subset it understands and ignores the rest; it MUST NOT fail merely because a bit it does not know is offered (FEAT-DRV-5, §2.2.1). However it set FAILED before writing any DriverFeatures.`);
   }
 
   private report(at: number, requirements: string[], summary: string, explanation: string): void {

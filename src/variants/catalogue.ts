@@ -233,6 +233,8 @@ export const VARIANTS: readonly Variant[] = [
     { device: { keepRefusedFeaturesOk: true }, config: { requireAccessPlatform: true }, names: ['STATUS-DEV-5'] }),
   mutant('give-up-without-failed', 'P-FEAT', 'the protected guest, which needs ACCESS_PLATFORM and is not offered it, returns from probe without setting FAILED (an early `return -ENODEV` before virtio_dev_probe\'s `err:` label; FEAT-DRV-4). A slip',
     { driver: { giveUpWithoutFailed: true }, config: { protectedGuest: true }, names: ['FEAT-DRV-4'] }),
+  mutant('fail-on-unknown-feature', 'P-FEAT', 'a driver that "validates" the offer by refusing any device offering a bit it does not know, here the MULTI_IRQ-gated device\'s EXPERIMENTAL bit 48 that an unaware driver meets (multi-irq-flag-unaware): FAILED before choosing a subset (FEAT-DRV-5; FEAT-DRV-3 asks to ignore such bits). A slip',
+    { driver: { failOnUnknownFeature: true }, config: { ...MULTI_QUEUE, lines: { ...TWO_LINES_SHARED, gate: 'feature' }, driverLines: { use: 'line0', handler: 'rfc' } }, names: ['FEAT-DRV-5'] }),
   // --- end feature negotiation ---
 ];
 
