@@ -45,6 +45,8 @@ export interface DeviceQuirks {
   readonly omitVersion1: boolean;
   /** Refuses a feature set at FEATURES_OK but stores the written status anyway: FEATURES_OK reads back set (against STATUS-DEV-5). */
   readonly keepRefusedFeaturesOk: boolean;
+  /** Fills feature-dependent config fields from the negotiated features: mtu reads 0 until MTU is negotiated (against STATUS-DEV-6). */
+  readonly configFieldsOnceNegotiated: boolean;
   // --- end feature negotiation ---
 }
 
@@ -71,5 +73,6 @@ export const REFERENCE_DEVICE: DeviceQuirks = {
   offerAdminVqOnMmio: false,
   omitVersion1: false,
   keepRefusedFeaturesOk: false,
+  configFieldsOnceNegotiated: false,
   // --- end feature negotiation ---
 };

@@ -9,7 +9,7 @@ import { MMIO } from '../../spec/facts/mmio-registers.ts';
 import { splitRing } from '../../spec/facts/split-ring-layout.ts';
 import { STATUS } from '../../spec/facts/status-bits.ts';
 import { VIRTIO_F, VIRTIO_NET_F, featureMask, hasFeature } from '../../spec/facts/feature-bits.ts';
-import { CTRL_CMD, NET_CONFIG, VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN,
+import { CTRL_CMD, NET_CONFIG, NET_MIN_MTU, VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN,
   VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, VIRTIO_NET_OK, ctrlVqIndex, rxq2vq, txq2vq } from '../../spec/facts/net.ts';
 import type { DmaAllocator } from '../platform/guest-memory.ts';
 import { VirtioMmioDriver } from './virtio-mmio.ts';
@@ -130,7 +130,7 @@ export class NetDriver {
     yield* this.addStatus(STATUS.ACKNOWLEDGE); // step 2
     yield* this.addStatus(STATUS.DRIVER); // step 3
     const offered = yield* m.getFeatures(); // step 4
-    const known = featureMask(VIRTIO_F.VERSION_1, VIRTIO_NET_F.MAC, VIRTIO_NET_F.STATUS, VIRTIO_NET_F.CTRL_VQ, VIRTIO_NET_F.MQ)
+    const known = featureMask(VIRTIO_F.VERSION_1, VIRTIO_NET_F.MAC, VIRTIO_NET_F.STATUS, VIRTIO_NET_F.CTRL_VQ, VIRTIO_NET_F.MQ, VIRTIO_NET_F.MTU)
       | (this.options.eventIdx ? featureMask(VIRTIO_F.EVENT_IDX) : 0n)
       | (this.options.protectedGuest ? featureMask(VIRTIO_F.ACCESS_PLATFORM) : 0n) // the DMA API goes through the (bounce-buffering) IOMMU path
       | m.transportFeatures(); // the experimental MULTI_IRQ / MMIO MSI bits, when the transport driver has them
@@ -147,6 +147,11 @@ export class NetDriver {
       this.features &= ~featureMask(VIRTIO_NET_F.MQ);
     }
     if (m.quirks.acceptMqWithoutCtrlVq) this.features |= offered & featureMask(VIRTIO_NET_F.MQ);
+    if (hasFeature(this.features, VIRTIO_NET_F.MTU)) {
+      // virtnet_validate (Linux fe36cbe0671e), before FEATURES_OK: an mtu below MIN_MTU clears MTU (STATUS-DEV-6: the device must allow this read).
+      const mtu = yield mmioRead(m.dev, MMIO.Config + NET_CONFIG.mtu, 'drv.config.read_mtu', 2);
+      if (mtu < NET_MIN_MTU) this.features &= ~featureMask(VIRTIO_NET_F.MTU);
+    }
     if (m.quirks.keepTransportFeatures) this.features |= offered & TRANSPORT_FEATURE_RANGE; // the slip: no vring_transport_features filter
     if (m.quirks.dropVersion1) this.features &= ~featureMask(VIRTIO_F.VERSION_1); // the slip: only the device-type table
     yield* m.finalizeFeatures(this.features);

@@ -101,6 +101,15 @@ describe('P-FEAT', () => {
     expect(ids(check([...offer(0, MAC_STATUS), rs(ACK | DRIVER), ws(ACK | DRIVER | FAILED)]))).toEqual(['FEAT-DEV-5']); // Linux refuses it
   });
 
+  it('STATUS-DEV-6: a feature-dependent config field read before FEATURES_OK holds a value in its range', () => {
+    const MTU = MAC_STATUS | 1 << VIRTIO_NET_F.MTU;
+    const mtuRead = (value: number): ProtocolEvent => ({ t: 'drv.readConfig', off: 10, size: 2, value });
+    const run = (value: number) => check([...offer(V1, MTU), mtuRead(value), ...accept(V1, MTU), ...featuresOk(true), ws(0xf)]);
+    expect(run(1500)).toEqual([]);
+    expect(ids(run(0))).toEqual(['STATUS-DEV-6']);
+    expect(check([...offer(V1, MAC_STATUS), mtuRead(0), ...accept(V1, MAC_STATUS), ...featuresOk(true), ws(0xf)])).toEqual([]); // MTU not offered
+  });
+
   it('the negotiation is judged agreed when the device accepts a set the driver should not have sent (transport-unsupported)', () => {
     const v = check([...offer(V1 | ADMIN_VQ, MAC_STATUS), ...accept(V1 | ADMIN_VQ, MAC_STATUS), ...featuresOk(true), rs(0xb), ws(0xf)]);
     expect(ids(v)).toEqual(['FEAT-DEV-3', 'FEAT-DRV-1,FEAT-DRV-2,FEAT-DRV-3']);

@@ -5,7 +5,8 @@
 import { initialTransition, type SnapshotFrom } from 'xstate';
 import { featureNegotiationMachine, memoStepper, type FeatureEvent } from '../../models/index.ts';
 import { STATUS } from '../../spec/facts/status-bits.ts';
-import { VIRTIO_F, VIRTIO_F_EXPERIMENTAL, featureMask, formatFeatures, hasFeature, unhonourableOffer, unmetDependency } from '../../spec/facts/feature-bits.ts';
+import { NET_CONFIG, NET_MIN_MTU } from '../../spec/facts/net.ts';
+import { VIRTIO_F, VIRTIO_F_EXPERIMENTAL, VIRTIO_NET_F, featureMask, formatFeatures, hasFeature, unhonourableOffer, unmetDependency } from '../../spec/facts/feature-bits.ts';
 import { VIRTIO_F_EXPERIMENTAL_MMIO_MSI } from '../../spec/facts/msi-registers.ts';
 import type { Oracle, OracleRun, Violation } from './types.ts';
 import type { ProtocolEvent } from './decode.ts';
@@ -27,6 +28,12 @@ const EXPERIMENTAL_BITS = featureMask(VIRTIO_F_EXPERIMENTAL.MMIO_MULTI_IRQ, VIRT
 /** The answer a status read-back gives after FEATURES_OK was written (§3.1.1 step 6). */
 const READ_BACK_SET: FeatureEvent = { type: 'dev.featuresOk', accepted: true };
 const READ_BACK_CLEAR: FeatureEvent = { type: 'dev.featuresOk', accepted: false };
+
+/** virtio-net config fields that depend on a feature, with the range the device must fill them with (§5.1.4.1). */
+const EARLY_FIELDS = [
+  { name: 'mtu', off: NET_CONFIG.mtu, feature: VIRTIO_NET_F.MTU, min: NET_MIN_MTU, max: 0xffff },
+  { name: 'max_virtqueue_pairs', off: NET_CONFIG.maxVirtqueuePairs, feature: VIRTIO_NET_F.MQ, min: 1, max: 0x8000 },
+] as const;
 
 const step = memoStepper(featureNegotiationMachine);
 const initial: Snap = initialTransition(featureNegotiationMachine, { transport: 'mmio', deviceType: 'net' })[0];
@@ -96,6 +103,9 @@ class FeatRun implements OracleRun {
           this.feed(ev.value & STATUS.FEATURES_OK ? READ_BACK_SET : READ_BACK_CLEAR, at);
         }
         break;
+      case 'drv.readConfig':
+        if (!this.pci && !this.featuresOkWritten && ev.size === 2) this.judgeEarlyConfigRead(ev.off, ev.value, at);
+        break;
       case 'note':
         if (ev.name === 'dev.featuresOk') this.feed({ type: 'dev.featuresOk', accepted: ev.data.accepted === true }, at);
         break;
@@ -162,6 +172,20 @@ class FeatRun implements OracleRun {
       `Let the device offer ${formatFeatures(offered)}: VERSION_1, closed under dependencies, no reserved or transport-unsupported bit. Then the driver accepts the subset it understands and ignores the rest; it MUST NOT fail merely because a bit it does not know is offered (FEAT-DRV-5, §2.2.1). However it set FAILED before writing any DriverFeatures.`);
   }
 
+  /**
+   * STATUS-DEV-6 (§2.5.2): before FEATURES_OK the device-specific config is readable, fields
+   * that depend on an offered feature included — with their value, which has a range (§5.1.4.1):
+   * mtu 68..65535 with MTU, max_virtqueue_pairs 1..0x8000 with MQ. A value outside it, read
+   * before FEATURES_OK, is a field the device has not filled yet.
+   */
+  private judgeEarlyConfigRead(off: number, value: number, at: number): void {
+    const offered = this.snap.context.offered;
+    const field = EARLY_FIELDS.find((f) => f.off === off && hasFeature(offered, f.feature));
+    if (field === undefined || (value >= field.min && value <= field.max)) return;
+    this.report(at, ['STATUS-DEV-6'], `config ${field.name} read ${value} before FEATURES_OK with ${formatFeatures(featureMask(field.feature))} offered`,
+      `Let the device offer ${formatFeatures(offered)}. Then its config is readable before FEATURES_OK, ${field.name} included (STATUS-DEV-6, §2.5.2), and ${field.name} is between ${field.min} and ${field.max} (§5.1.4.1). However the driver read ${value} before FEATURES_OK: the field was not filled yet.`);
+  }
+
   private report(at: number, requirements: string[], summary: string, explanation: string): void {
     if (this.violations.length < 8) this.violations.push({ property: 'P-FEAT', requirements, at, summary, explanation });
   }
@@ -186,7 +210,7 @@ class FeatRun implements OracleRun {
 export const featureOracle: Oracle = {
   property: 'P-FEAT',
   description: 'feature negotiation follows the statechart (offered, dependencies, frozen, refused when invalid)',
-  events: ['drv.readDeviceFeatures', 'drv.readStatus', 'drv.selectDeviceFeatures', 'drv.selectDriverFeatures', 'drv.writeDriverFeatures', 'drv.writeStatus', 'note'],
+  events: ['drv.readConfig', 'drv.readDeviceFeatures', 'drv.readStatus', 'drv.selectDeviceFeatures', 'drv.selectDriverFeatures', 'drv.writeDriverFeatures', 'drv.writeStatus', 'note'],
   notes: ['dev.featuresOk'],
   start: (ctx) => new FeatRun(ctx.judgeDriver, ctx.transport === 'pci', ctx.mmioVersion),
 };

@@ -98,6 +98,7 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
     maxQueuePairs: config.maxQueuePairs,
     txEcho: config.txEcho,
     requireAccessPlatform: config.requireAccessPlatform,
+    mtu: config.mtu,
     transportFeatures: (config.lines.gate === 'feature' && lineCount > 1 ? featureMask(VIRTIO_F_EXPERIMENTAL.MMIO_MULTI_IRQ) : 0n) | msiTransportFeatures(config.irqDelivery),
   });
   const transport = new MmioTransportDevice(world, irq, DEVICE_LINE, device, config.transport === 'mmio-v1' ? 1 : 2, config.lines);

@@ -52,6 +52,8 @@ export interface SimConfig {
   readonly requireAccessPlatform: boolean;
   /** A guest with restricted memory access (SEV, TDX, s390 PV): the driver needs ACCESS_PLATFORM (Linux virtio_features_ok, virtio_check_mem_acc_cb). */
   readonly protectedGuest: boolean;
+  /** The device offers VIRTIO_NET_F_MTU with this mtu in its config (§5.1.4); 0 = not offered. */
+  readonly mtu: number;
   // --- end feature negotiation ---
   readonly device: DeviceQuirks;
   readonly driver: DriverQuirks;
@@ -83,6 +85,7 @@ export const DEFAULT_CONFIG: SimConfig = {
   // --- feature negotiation ---
   requireAccessPlatform: false,
   protectedGuest: false,
+  mtu: 0,
   // --- end feature negotiation ---
   device: REFERENCE_DEVICE,
   driver: REFERENCE_DRIVER,

@@ -235,6 +235,10 @@ export const VARIANTS: readonly Variant[] = [
     { driver: { giveUpWithoutFailed: true }, config: { protectedGuest: true }, names: ['FEAT-DRV-4'] }),
   mutant('fail-on-unknown-feature', 'P-FEAT', 'a driver that "validates" the offer by refusing any device offering a bit it does not know, here the MULTI_IRQ-gated device\'s EXPERIMENTAL bit 48 that an unaware driver meets (multi-irq-flag-unaware): FAILED before choosing a subset (FEAT-DRV-5; FEAT-DRV-3 asks to ignore such bits). A slip',
     { driver: { failOnUnknownFeature: true }, config: { ...MULTI_QUEUE, lines: { ...TWO_LINES_SHARED, gate: 'feature' }, driverLines: { use: 'line0', handler: 'rfc' } }, names: ['FEAT-DRV-5'] }),
+  reference('mmio-v2-mtu', 'the device also offers VIRTIO_NET_F_MTU (mtu 1500): the driver reads mtu before FEATURES_OK, as Linux virtnet_validate does (fe36cbe0671e), and keeps MTU (STATUS-DEV-6)',
+    { mtu: 1500 }),
+  mutant('mtu-once-negotiated', 'P-FEAT', 'a device that fills feature-dependent config fields from the negotiated features: mtu reads 0 before FEATURES_OK, so the driver\'s virtnet_validate clears MTU (STATUS-DEV-6). A slip; the same mistake is why vDPA config reads before FEATURES_OK were debated',
+    { device: { configFieldsOnceNegotiated: true }, config: { mtu: 1500 }, names: ['STATUS-DEV-6'] }),
   // --- end feature negotiation ---
 ];
 
