@@ -105,6 +105,31 @@ export const NET_FEATURE_DEPENDENCIES: readonly FeatureDependency[] = [
 /** Bits a virtio-mmio device and driver must never negotiate (§4.2.5). */
 export const MMIO_UNSUPPORTED_FEATURES: readonly number[] = [VIRTIO_F.ADMIN_VQ];
 
+// --- feature negotiation: bits a device could not honour (FEAT-DEV-3) ---
+/** Chapter-6 numbers (24–40) v1.4 assigns to no feature: reserved (§2.2, §6). */
+export const UNASSIGNED_RESERVED_FEATURES: readonly number[] = [25, 26, 31];
+/** "Reserved for future extensions" in v1.4 (§2.2: 44–49); bits ≥128 are too, but no register word reaches them here. */
+export const FUTURE_RESERVED_FEATURES: readonly number[] = [44, 45, 46, 47, 48, 49];
+
+/**
+ * The first offered bit a device could not honour if the driver accepted it (FEAT-DEV-3,
+ * §2.2.2): a reserved or reserved-for-future bit, or one the transport does not support
+ * (§4.2.5 for MMIO). `allowed` are the EXPERIMENTAL bits of a proposal under judgement.
+ * Device-type bits are not judged: the suite does not carry the whole §5.1.3 table.
+ */
+export function unhonourableOffer(offered: FeatureSet, transport: 'mmio' | 'pci', allowed: FeatureSet = 0n): { bit: number; why: string } | undefined {
+  const groups: [readonly number[], string][] = [
+    [UNASSIGNED_RESERVED_FEATURES, 'a reserved bit no feature is assigned to (§2.2, §6)'],
+    [FUTURE_RESERVED_FEATURES, 'reserved for future extensions (§2.2)'],
+    [transport === 'mmio' ? MMIO_UNSUPPORTED_FEATURES : [], 'not supported by virtio-mmio (§4.2.5)'],
+  ];
+  for (const [bits, why] of groups) {
+    for (const bit of bits) if (hasFeature(offered & ~allowed, bit)) return { bit, why };
+  }
+  return undefined;
+}
+// --- end feature negotiation ---
+
 /** The first unmet dependency of `set`, or undefined when the set is closed. */
 export function unmetDependency(
   set: FeatureSet,

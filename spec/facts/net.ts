@@ -8,7 +8,12 @@ export const NET_CONFIG = {
   status: 6,
   /** le16 (present with MQ or RSS). */
   maxVirtqueuePairs: 8,
+  /** le16 (present with VIRTIO_NET_F_MTU): 68..65535 (Linux MIN_MTU = ETH_MIN_MTU, §5.1.4.1). */
+  mtu: 10,
 } as const;
+
+/** The smallest mtu a device offering VIRTIO_NET_F_MTU may advise (Linux virtnet_validate clears MTU below it). */
+export const NET_MIN_MTU = 68;
 
 /** Control queue command classes and commands (§5.1.9.5). */
 export const VIRTIO_NET_CTRL_MQ = 4;

@@ -22,17 +22,17 @@ export const FEATURES_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'FEAT-DRV-4', section: '2.2.1', area: 'features', role: 'driver', level: 'SHOULD / MUST',
     text: 'If a needed feature is not offered, fall back to a compatible mode (SHOULD), else set FAILED and stop initializing (MUST).',
-    properties: [],
+    properties: ['P-FEAT'],
   },
   {
     id: 'FEAT-DRV-5', section: '2.2.1', area: 'features', role: 'driver', level: 'MUST NOT',
     text: 'Do not fail merely because an unknown feature bit is offered.',
-    properties: [],
+    properties: ['P-FEAT'],
   },
   {
     id: 'FEAT-DRV-6', section: '6.1', area: 'features', role: 'driver', level: 'MUST / MAY',
     text: 'Accept VERSION_1 when offered; the driver may refuse to work if it is not offered.',
-    properties: [],
+    properties: ['P-FEAT'],
   },
   {
     id: 'FEAT-DRV-7', section: '6.1', area: 'features', role: 'driver', level: 'SHOULD / MUST',
@@ -47,7 +47,7 @@ export const FEATURES_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'FEAT-DRV-9', section: '2.2.3', area: 'features', role: 'driver', level: 'MUST',
     text: 'A transitional driver treats a device that does not offer VERSION_1 as a legacy device.',
-    properties: [],
+    properties: ['P-FEAT', 'P-STATUS'],
   },
   {
     id: 'FEAT-DEV-1', section: '2.2.2', area: 'features', role: 'device', level: 'MUST NOT',
@@ -62,7 +62,7 @@ export const FEATURES_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'FEAT-DEV-3', section: '2.2.2', area: 'features', role: 'device', level: 'MUST NOT',
     text: 'Offer no bit it could not honour if accepted: unspecified, reserved, transport- or device-type-unsupported bits.',
-    properties: [],
+    properties: ['P-FEAT'],
   },
   {
     id: 'FEAT-DEV-4', section: '2.2.2', area: 'features', role: 'device', level: 'SHOULD NOT',
@@ -72,7 +72,7 @@ export const FEATURES_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'FEAT-DEV-5', section: '6.2', area: 'features', role: 'device', level: 'MUST / MAY',
     text: 'Offer VERSION_1; the device may stop working if the driver does not accept it.',
-    properties: [],
+    properties: ['P-FEAT'],
   },
   {
     id: 'FEAT-DEV-6', section: '6.2', area: 'features', role: 'device', level: 'MUST',

@@ -97,12 +97,12 @@ export const STATUS_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'STATUS-DEV-5', section: '2.2.2', area: 'status', role: 'device', level: 'SHOULD / MUST',
     text: 'Accept any valid feature subset (SHOULD); if it cannot, leave FEATURES_OK clear when the driver writes it (MUST).',
-    properties: [],
+    properties: ['P-FEAT'],
   },
   {
     id: 'STATUS-DEV-6', section: '2.5.2', area: 'status', role: 'device', level: 'MUST',
     text: 'Allow device-specific config reads before FEATURES_OK, including fields that depend on an offered feature.',
-    properties: [],
+    properties: ['P-FEAT'],
   },
   {
     id: 'STATUS-DEV-7', section: '4.1.4.3.1 (PCI)', area: 'status', role: 'device', level: 'MUST',

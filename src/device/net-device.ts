@@ -40,6 +40,10 @@ export interface NetDeviceOptions {
   readonly transportFeatures: bigint;
   /** Flows the packets belong to (NET-MQ-DEV-4): packet k, either way, is in flow (k−1) mod flows + 1; 0 = each packet its own. */
   readonly flows?: number;
+  /** Offers ACCESS_PLATFORM and refuses FEATURES_OK without it (a vDPA parent such as mlx5_vdpa: verify_min_features). */
+  readonly requireAccessPlatform?: boolean;
+  /** mtu (§5.1.4), offered with VIRTIO_NET_F_MTU; 0 or absent = not offered. */
+  readonly mtu?: number;
 }
 
 /** Backlog entries above this are the echo of transmitted packet (entry − ECHO_BASE). */
@@ -66,8 +70,12 @@ export class NetDevice extends VirtioDeviceCore {
         | (net.quirks.offerMqWithoutCtrlVq ? featureMask(VIRTIO_NET_F.MQ) : 0n)
         | (mq ? featureMask(VIRTIO_NET_F.MQ, VIRTIO_NET_F.CTRL_VQ) : 0n)
         | (net.eventIdx ? featureMask(VIRTIO_F.EVENT_IDX) : 0n)
-        | (net.legacy ? 0n : featureMask(VIRTIO_F.VERSION_1))
+        | (net.legacy || net.quirks.omitVersion1 ? 0n : featureMask(VIRTIO_F.VERSION_1)) // FEAT-DEV-5 (the quirk omits it)
+        | (net.quirks.offerAdminVqOnMmio ? featureMask(VIRTIO_F.ADMIN_VQ) : 0n) // the quirk: against FEAT-DEV-3, §4.2.5
+        | (net.requireAccessPlatform ? featureMask(VIRTIO_F.ACCESS_PLATFORM) : 0n)
+        | (net.mtu ? featureMask(VIRTIO_NET_F.MTU) : 0n)
         | net.transportFeatures,
+      requiredFeatures: net.requireAccessPlatform ? featureMask(VIRTIO_F.ACCESS_PLATFORM) : 0n,
       queueCount: mq ? 2 * net.maxQueuePairs + 1 : 2,
       queueNumMax: net.queueNumMax,
       indexWidth: net.indexWidth,
@@ -101,7 +109,19 @@ export class NetDevice extends VirtioDeviceCore {
     const max = this.net.maxQueuePairs;
     if (off === NET_CONFIG.maxVirtqueuePairs && max > 0) return max & 0xff;
     if (off === NET_CONFIG.maxVirtqueuePairs + 1 && max > 0) return max >> 8;
+    if ((off === NET_CONFIG.mtu || off === NET_CONFIG.mtu + 1) && this.net.mtu) return this.mtuByte(off - NET_CONFIG.mtu, this.net.mtu);
     return 0;
+  }
+
+  /**
+   * STATUS-DEV-6 (§2.5.2): a field that depends on an offered feature reads its value before
+   * FEATURES_OK too (Linux virtnet_validate reads mtu then). The quirk fills it only once MTU
+   * is negotiated, as a device computing its config from the negotiated features would.
+   */
+  private mtuByte(i: number, mtu: number): number {
+    const negotiated = (this.status & STATUS.FEATURES_OK) !== 0 && hasFeature(this.guestFeatures, VIRTIO_NET_F.MTU);
+    if (this.quirks.configFieldsOnceNegotiated && !negotiated) return 0;
+    return (mtu >> (8 * i)) & 0xff;
   }
 
   protected override activate(): void {

@@ -58,6 +58,16 @@ export interface DeviceQuirks {
   /** Sets DEVICE_NEEDS_RESET after DRIVER_OK but sends no configuration-change notification (against STATUS-DEV-2). */
   readonly needsResetSilent: boolean;
   // --- end needs-reset ---
+  // --- feature negotiation ---
+  /** A device model that shares its feature set between its PCI and MMIO transports: offers ADMIN_VQ over MMIO (against FEAT-DEV-3, §4.2.5). */
+  readonly offerAdminVqOnMmio: boolean;
+  /** A Version 2 (modern) device that does not offer VERSION_1, as a legacy backend behind a modern register file would (against FEAT-DEV-5). */
+  readonly omitVersion1: boolean;
+  /** Refuses a feature set at FEATURES_OK but stores the written status anyway: FEATURES_OK reads back set (against STATUS-DEV-5). */
+  readonly keepRefusedFeaturesOk: boolean;
+  /** Fills feature-dependent config fields from the negotiated features: mtu reads 0 until MTU is negotiated (against STATUS-DEV-6). */
+  readonly configFieldsOnceNegotiated: boolean;
+  // --- end feature negotiation ---
 }
 
 export const REFERENCE_DEVICE: DeviceQuirks = {
@@ -91,4 +101,10 @@ export const REFERENCE_DEVICE: DeviceQuirks = {
   // --- needs-reset ---
   needsResetSilent: false,
   // --- end needs-reset ---
+  // --- feature negotiation ---
+  offerAdminVqOnMmio: false,
+  omitVersion1: false,
+  keepRefusedFeaturesOk: false,
+  configFieldsOnceNegotiated: false,
+  // --- end feature negotiation ---
 };

@@ -30,6 +30,8 @@ export interface CoreOptions {
   readonly indexWidth: number;
   readonly kicks: KickMode;
   readonly quirks: DeviceQuirks;
+  /** Bits the device cannot work without: FEATURES_OK is refused unless all are accepted (mlx5_vdpa verify_min_features). */
+  readonly requiredFeatures?: FeatureSet;
 }
 
 const CUMULATIVE_STEPS = [STATUS.ACKNOWLEDGE, STATUS.DRIVER, STATUS.FEATURES_OK, STATUS.DRIVER_OK];
@@ -108,7 +110,8 @@ export abstract class VirtioDeviceCore {
     const legacyDriverOk = this.legacy && added === STATUS.DRIVER_OK && cur === (STATUS.ACKNOWLEDGE | STATUS.DRIVER);
     const expected = CUMULATIVE_STEPS.find((bit) => !(cur & bit));
     if (added !== expected && !legacyDriverOk) return undefined;
-    if (added === STATUS.FEATURES_OK && !this.validateFeatures()) return cur; // FEAT-DEV-2: leave FEATURES_OK clear
+    // FEAT-DEV-2 / STATUS-DEV-5: leave FEATURES_OK clear (the quirk stores it anyway, against STATUS-DEV-5)
+    if (added === STATUS.FEATURES_OK && !this.validateFeatures()) return this.quirks.keepRefusedFeaturesOk ? value : cur;
     return value;
   }
 
@@ -123,10 +126,14 @@ export abstract class VirtioDeviceCore {
     return undefined;
   }
 
-  /** FEATURES_OK: accept any valid subset of what was offered (§2.2.2, FEAT-DEV-2). */
+  /**
+   * FEATURES_OK: accept any valid subset of what was offered (§2.2.2, FEAT-DEV-2) — unless the
+   * device cannot work without some bits (`requiredFeatures`): then it refuses (STATUS-DEV-5's MUST).
+   */
   private validateFeatures(): boolean {
     const f = this.guestFeatures;
-    let ok = (f & ~this.options.hostFeatures) === 0n && unmetDependency(f) === undefined;
+    const required = this.options.requiredFeatures ?? 0n;
+    let ok = (f & ~this.options.hostFeatures) === 0n && unmetDependency(f) === undefined && (f & required) === required;
     this.transport.emit('dev.featuresOk', { accepted: ok || this.quirks.acceptInvalidFeatures, lo: Number(f & 0xffffffffn), hi: Number(f >> 32n) });
     if (!ok && this.quirks.acceptInvalidFeatures) {
       // Firecracker `ack_features`: "Received acknowledge request for unknown feature" — the bit

@@ -9,7 +9,7 @@ import { MMIO } from '../../spec/facts/mmio-registers.ts';
 import { splitRing } from '../../spec/facts/split-ring-layout.ts';
 import { STATUS } from '../../spec/facts/status-bits.ts';
 import { VIRTIO_F, VIRTIO_NET_F, featureMask, hasFeature } from '../../spec/facts/feature-bits.ts';
-import { CTRL_CMD, NET_CONFIG, VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN,
+import { CTRL_CMD, NET_CONFIG, NET_MIN_MTU, VIRTIO_NET_CTRL_MQ, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MAX, VIRTIO_NET_CTRL_MQ_VQ_PAIRS_MIN,
   VIRTIO_NET_CTRL_MQ_VQ_PAIRS_SET, VIRTIO_NET_OK, ctrlVqIndex, rxq2vq, txq2vq } from '../../spec/facts/net.ts';
 import type { DmaAllocator } from '../platform/guest-memory.ts';
 import { VirtioMmioDriver } from './virtio-mmio.ts';
@@ -31,6 +31,8 @@ export interface NetDriverOptions {
   readonly spuriousKicks?: number;
   /** The config-change work reads Status and recovers from DEVICE_NEEDS_RESET (§2.1.1): see `recover`. */
   readonly needsResetRecovery?: boolean;
+  /** A guest with restricted memory access (SEV, TDX, s390 PV): needs VERSION_1 and ACCESS_PLATFORM (Linux virtio_features_ok). */
+  readonly protectedGuest?: boolean;
 }
 
 /** Work a CPU runs when it is ready (a process context, below softirq). */
@@ -40,6 +42,8 @@ export interface Task {
 }
 
 const RX_BUF = 64;
+/** Linux VIRTIO_TRANSPORT_F_START..END: the transport (device-independent) bits 28–41 virtio_dev_probe keeps. */
+const TRANSPORT_FEATURE_RANGE = ((1n << 42n) - 1n) & ~((1n << 28n) - 1n);
 const TX_BUF = 64;
 
 /** `struct receive_queue` + `struct send_queue` of one pair. */
@@ -138,25 +142,40 @@ export class NetDriver {
       yield* this.addStatus(STATUS.DRIVER); // step 3
     }
     const offered = yield* m.getFeatures(); // step 4
-    const known = featureMask(VIRTIO_F.VERSION_1, VIRTIO_NET_F.MAC, VIRTIO_NET_F.STATUS, VIRTIO_NET_F.CTRL_VQ, VIRTIO_NET_F.MQ)
+    const known = featureMask(VIRTIO_F.VERSION_1, VIRTIO_NET_F.MAC, VIRTIO_NET_F.STATUS, VIRTIO_NET_F.CTRL_VQ, VIRTIO_NET_F.MQ, VIRTIO_NET_F.MTU)
       | (this.options.eventIdx ? featureMask(VIRTIO_F.EVENT_IDX) : 0n)
+      | (this.options.protectedGuest ? featureMask(VIRTIO_F.ACCESS_PLATFORM) : 0n) // the DMA API goes through the (bounce-buffering) IOMMU path
       | m.transportFeatures(); // the experimental MULTI_IRQ / MMIO MSI bits, when the transport driver has them
+    // FEAT-DRV-9 (§2.2.3): no VERSION_1 offered means a legacy device — unless Version 2 says otherwise (vm_finalize_features).
     const legacy = !hasFeature(offered, VIRTIO_F.VERSION_1);
-    if (m.version === 2 && legacy) return yield* this.fail('Version 2 device without VERSION_1');
+    if (m.version === 2 && legacy) return yield* this.fail('Version 2 device without VERSION_1'); // FEAT-DRV-6 (MAY refuse), FEAT-DRV-4
+    if (m.quirks.failOnUnknownFeature && (offered & ~known) !== 0n) return yield* this.fail('unknown feature offered'); // the slip, against FEAT-DRV-5
     this.features = m.quirks.acceptUnofferedFeatures
       ? known | featureMask(VIRTIO_F.EVENT_IDX) // the mutant: what it knows, offered or not
-      : offered & known; // FEAT-DRV-1/3: only what was offered and is understood
+      : offered & known; // FEAT-DRV-1/3/5: only what was offered and is understood; unknown bits are ignored, not fatal
     // virtnet_validate_features: MQ needs CTRL_VQ (FEAT-DRV-2). BZ-LNX-03: the 2014 driver
     // knew MQ and took it without checking its prerequisite.
     if (hasFeature(this.features, VIRTIO_NET_F.MQ) && !hasFeature(this.features, VIRTIO_NET_F.CTRL_VQ) && !m.quirks.acceptMqWithoutCtrlVq) {
       this.features &= ~featureMask(VIRTIO_NET_F.MQ);
     }
     if (m.quirks.acceptMqWithoutCtrlVq) this.features |= offered & featureMask(VIRTIO_NET_F.MQ);
+    if (hasFeature(this.features, VIRTIO_NET_F.MTU)) {
+      // virtnet_validate (Linux fe36cbe0671e), before FEATURES_OK: an mtu below MIN_MTU clears MTU (STATUS-DEV-6: the device must allow this read).
+      const mtu = yield mmioRead(m.dev, MMIO.Config + NET_CONFIG.mtu, 'drv.config.read_mtu', 2);
+      if (mtu < NET_MIN_MTU) this.features &= ~featureMask(VIRTIO_NET_F.MTU);
+    }
+    if (m.quirks.keepTransportFeatures) this.features |= offered & TRANSPORT_FEATURE_RANGE; // the slip: no vring_transport_features filter
+    if (m.quirks.dropVersion1) this.features &= ~featureMask(VIRTIO_F.VERSION_1); // the slip: only the device-type table
     yield* m.finalizeFeatures(this.features);
-    if (!legacy) {
+    if (this.options.protectedGuest && !hasFeature(this.features, VIRTIO_F.ACCESS_PLATFORM)) {
+      // virtio_features_ok: with restricted memory access the device must provide ACCESS_PLATFORM —
+      // a feature the driver needs and cannot do without: FAILED, stop (FEAT-DRV-4).
+      return yield* this.fail('device must provide VIRTIO_F_ACCESS_PLATFORM');
+    }
+    if (!legacy || m.quirks.featuresOkOnLegacy) { // virtio_features_ok: `if (!virtio_has_feature(dev, VIRTIO_F_VERSION_1)) return 0;`
       yield* this.addStatus(STATUS.FEATURES_OK); // step 5
       const status = yield* m.getStatus(); // step 6: read back (STATUS-DRV-8)
-      if (!(status & STATUS.FEATURES_OK)) return yield* this.fail('device refused FEATURES_OK'); // STATUS-DRV-9
+      if (!(status & STATUS.FEATURES_OK)) return yield* this.fail('device refused FEATURES_OK'); // STATUS-DRV-9, FEAT-DRV-4
       // The slip: a feature turned on once the set is frozen (STATUS-DRV-7).
       if (m.quirks.featureAfterFeaturesOk) yield* m.finalizeFeatures(this.features | (offered & featureMask(VIRTIO_F.EVENT_IDX)));
     }
@@ -334,8 +353,10 @@ export class NetDriver {
     yield note('drv.configChanged', { status });
   }
 
+  /** virtio_dev_probe's `err:` path: FAILED, then nothing more (FEAT-DRV-4, STATUS-DRV-9). */
   private *fail(reason: string): Process {
     yield note('drv.probeFailed', { reason });
+    if (this.mmio.quirks.giveUpWithoutFailed) return; // the slip: an early return before the FAILED
     yield* this.addStatus(STATUS.FAILED);
   }
 

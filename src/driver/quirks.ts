@@ -78,6 +78,18 @@ export interface DriverQuirks {
   /** Reads DEVICE_NEEDS_RESET in its config-change work and carries on, waiting for buffers the device will never use (against STATUS-DRV-4). */
   readonly ignoreNeedsReset: boolean;
   // --- end needs-reset ---
+  // --- feature negotiation ---
+  /** Keeps every offered transport bit (virtio_dev_probe's 28–41 loop) without vring_transport_features dropping what MMIO cannot do (against FEAT-DRV-3). */
+  readonly keepTransportFeatures: boolean;
+  /** Filters the offer through its device-type feature table only, forgetting the transport bits: VERSION_1 is dropped (against FEAT-DRV-6). */
+  readonly dropVersion1: boolean;
+  /** Runs steps 5–6 (FEATURES_OK) whether or not VERSION_1 was offered: `virtio_features_ok` without its legacy check (against FEAT-DRV-9). */
+  readonly featuresOkOnLegacy: boolean;
+  /** When it cannot use the device during feature negotiation it returns without setting FAILED (against FEAT-DRV-4). */
+  readonly giveUpWithoutFailed: boolean;
+  /** "Validates" the offer by refusing any device that offers a bit it does not know: FAILED before choosing a subset (against FEAT-DRV-5). */
+  readonly failOnUnknownFeature: boolean;
+  // --- end feature negotiation ---
 }
 
 export const REFERENCE_DRIVER: DriverQuirks = {
@@ -121,4 +133,11 @@ export const REFERENCE_DRIVER: DriverQuirks = {
   detachBeforeReset: false,
   ignoreNeedsReset: false,
   // --- end needs-reset ---
+  // --- feature negotiation ---
+  keepTransportFeatures: false,
+  dropVersion1: false,
+  featuresOkOnLegacy: false,
+  giveUpWithoutFailed: false,
+  failOnUnknownFeature: false,
+  // --- end feature negotiation ---
 };

@@ -21,6 +21,10 @@ function driverRequirements(ev: DriverStatusEvent, snap: DriverSnap): { ids: str
       ? { ids: ['STATUS-DRV-5'], why: 'virtqueues are set up in step 7, before DRIVER_OK; enabling one on a live device needs VIRTIO_F_RING_RESET (§2.6.1)' }
       : { ids: ['STATUS-DRV-5'], why: 'virtqueues are set up after FEATURES_OK is confirmed (step 7)' };
     default: {
+      if (snap.context.legacy && snap.value === 'driver' && ev.value & STATUS.FEATURES_OK) {
+        // The Version 1 (legacy) MMIO device offers no VERSION_1: a legacy device, which a transitional driver treats as one.
+        return { ids: ['FEAT-DRV-9', 'STATUS-DRV-5'], why: 'a device that does not offer VERSION_1 is a legacy device, whose initialisation has no FEATURES_OK step (§2.2.3, §3.1.2)' };
+      }
       if (snap.value === 'featuresOkUnconfirmed') return { ids: ['STATUS-DRV-8'], why: 'after setting FEATURES_OK the driver must read status back before going on' };
       if (snap.value === 'failed' || snap.value === 'featuresRejected') return { ids: ['STATUS-DRV-3', 'STATUS-DRV-9'], why: 'after FAILED or a refused FEATURES_OK only a reset may follow' };
       if (ev.type === 'drv.writeStatus') {

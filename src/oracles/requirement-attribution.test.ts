@@ -75,7 +75,8 @@ describe('P-FEAT judges the set the device accepted (FEAT-DEV-2)', () => {
   const featuresOk = (lo: number): ProtocolEvent => ({ t: 'note', name: 'dev.featuresOk', data: { accepted: true, lo, hi: 1 } });
 
   it('accepts FEATURES_OK kept for an offered set', () => {
-    expect(named(featureOracle, [...offer, { t: 'drv.selectDriverFeatures', sel: 0 }, { t: 'drv.writeDriverFeatures', value: 1 }, write(0x0b), featuresOk(1)])).toEqual([]);
+    const accept: ProtocolEvent[] = [{ t: 'drv.selectDriverFeatures', sel: 1 }, { t: 'drv.writeDriverFeatures', value: 1 }, { t: 'drv.selectDriverFeatures', sel: 0 }, { t: 'drv.writeDriverFeatures', value: 1 }];
+    expect(named(featureOracle, [...offer, ...accept, write(0x0b), featuresOk(1)])).toEqual([]);
   });
 
   it('flags FEATURES_OK kept for a set with an unoffered bit, even when the statechart rejected the write', () => {

@@ -71,6 +71,7 @@ export function attachDriver(config: SimConfig, p: Platform, slot: number): { mm
     resizeQueuePairsTo: config.resizeQueuePairsTo,
     spuriousKicks: config.spuriousKicks,
     needsResetRecovery: config.needsResetRecovery,
+    protectedGuest: config.protectedGuest,
   });
   return { mmio, driver };
 }
@@ -103,6 +104,8 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
     maxQueuePairs: config.maxQueuePairs,
     txEcho: config.txEcho,
     flows: config.flows,
+    requireAccessPlatform: config.requireAccessPlatform,
+    mtu: config.mtu,
     transportFeatures: (config.lines.gate === 'feature' && lineCount > 1 ? featureMask(VIRTIO_F_EXPERIMENTAL.MMIO_MULTI_IRQ) : 0n) | msiTransportFeatures(config.irqDelivery),
   });
   device.error = config.deviceError; // needs-reset: where the device meets its one error (§2.1.2)

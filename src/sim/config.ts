@@ -59,6 +59,14 @@ export interface SimConfig {
   /** Flows the packets belong to (packet k is in flow (k−1) mod flows + 1, both ways); 0 = every packet a flow of its own. */
   readonly flows: number;
   // --- end notifications / net-mq flows ---
+  // --- feature negotiation ---
+  /** The device also offers ACCESS_PLATFORM and refuses FEATURES_OK without it (mlx5_vdpa verify_min_features): it cannot accept every valid subset. */
+  readonly requireAccessPlatform: boolean;
+  /** A guest with restricted memory access (SEV, TDX, s390 PV): the driver needs ACCESS_PLATFORM (Linux virtio_features_ok, virtio_check_mem_acc_cb). */
+  readonly protectedGuest: boolean;
+  /** The device offers VIRTIO_NET_F_MTU with this mtu in its config (§5.1.4); 0 = not offered. */
+  readonly mtu: number;
+  // --- end feature negotiation ---
   readonly device: DeviceQuirks;
   readonly driver: DriverQuirks;
   // --- needs-reset ---
@@ -98,6 +106,11 @@ export const DEFAULT_CONFIG: SimConfig = {
   spuriousInterrupts: 0,
   spuriousKicks: 0,
   flows: 0,
+  // --- feature negotiation ---
+  requireAccessPlatform: false,
+  protectedGuest: false,
+  mtu: 0,
+  // --- end feature negotiation ---
   device: REFERENCE_DEVICE,
   driver: REFERENCE_DRIVER,
   deviceError: NO_DEVICE_ERROR, // needs-reset

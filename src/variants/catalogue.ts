@@ -303,6 +303,32 @@ export const VARIANTS: readonly Variant[] = [
     { driver: { ignoreNeedsReset: true }, config: { deviceError: { at: 'backend', afterBuffers: 3 }, needsResetRecovery: true }, names: ['STATUS-DRV-4'] }),
   reference('mmio-v2-needs-reset-ioeventfd', 'mmio-v2-needs-reset-activation with flag-based suppression and asynchronous kicks: the worker fails the activation and raises the config interrupt; the recovery re-initialises while NAPI, the worker and the backend run', { deviceError: { at: 'activation', afterBuffers: 0 }, needsResetRecovery: true, kicks: 'async', eventIdx: false }),
   // --- end needs-reset ---
+  // --- feature negotiation ---
+  reference('mmio-v2-requires-access-platform', 'a device that cannot accept every valid subset: it offers ACCESS_PLATFORM and refuses FEATURES_OK without it (a vDPA parent such as mlx5_vdpa, verify_min_features); the driver, which does not know the bit, reads FEATURES_OK back clear, ORs in FAILED and stops (STATUS-DEV-5, STATUS-DRV-9, FEAT-DRV-4) — no traffic',
+    { requireAccessPlatform: true }),
+  reference('mmio-v2-protected-guest', 'a guest with restricted memory access (SEV/TDX/s390 PV): the driver needs ACCESS_PLATFORM (Linux virtio_features_ok, virtio_check_mem_acc_cb), which this device does not offer — it sets FAILED before FEATURES_OK and stops (FEAT-DRV-4) — no traffic',
+    { protectedGuest: true }),
+  mutant('admin-vq-offered-on-mmio', 'P-FEAT', 'a device model that shares one feature set between its PCI and MMIO transports offers ADMIN_VQ (41) over virtio-mmio, which does not support it (§4.2.5, FEAT-DEV-3); the reference driver ignores the bit (FEAT-DRV-3/5) and runs. A slip',
+    { device: { offerAdminVqOnMmio: true }, names: ['FEAT-DEV-3'] }),
+  mutant('admin-vq-negotiated-on-mmio', 'P-FEAT', 'the ADMIN_VQ-over-MMIO device with a driver that keeps every offered transport bit (virtio_dev_probe\'s 28–41 loop without the vring_transport_features filter, FEAT-DRV-3): the driver\'s FEATURES_OK is invalid, the device accepts it — the negotiation is agreed on a set the transport cannot carry. A slip on both sides',
+    { device: { offerAdminVqOnMmio: true }, driver: { keepTransportFeatures: true }, names: ['FEAT-DEV-3'] }),
+  mutant('version-1-not-offered', 'P-FEAT', 'a Version 2 (modern layout) device that does not offer VERSION_1, as a legacy backend wired to a modern register file would (FEAT-DEV-5, §6.2); the reference driver refuses it (Linux vm_finalize_features: "New virtio-mmio devices (version 2) must provide VIRTIO_F_VERSION_1"), sets FAILED and stops',
+    { device: { omitVersion1: true }, names: ['FEAT-DEV-5'] }),
+  mutant('version-1-dropped', 'P-FEAT', 'a driver that filters the offer through its device-type feature table only (virtnet\'s feature_table) and so drops VERSION_1, then sets FEATURES_OK (FEAT-DRV-6, §6.1); Linux keeps transport bits in virtio_dev_probe. A slip',
+    { driver: { dropVersion1: true }, names: ['FEAT-DRV-6'] }),
+  mutant('features-ok-on-legacy', 'P-STATUS', 'on a legacy (Version 1, no VERSION_1) device, a driver core that runs steps 5–6 anyway: Linux virtio_features_ok without its `if (!virtio_has_feature(dev, VIRTIO_F_VERSION_1)) return 0;` (FEAT-DRV-9, §2.2.3, §3.1.2). A slip',
+    { driver: { featuresOkOnLegacy: true }, config: { transport: 'mmio-v1' }, names: ['FEAT-DRV-9'] }),
+  mutant('refused-features-ok-kept', 'P-FEAT', 'the ACCESS_PLATFORM-requiring device refuses the driver\'s subset but stores the written status anyway, so FEATURES_OK reads back set and the driver goes on with a device that refused it (STATUS-DEV-5). A slip: check and store in the wrong order',
+    { device: { keepRefusedFeaturesOk: true }, config: { requireAccessPlatform: true }, names: ['STATUS-DEV-5'] }),
+  mutant('give-up-without-failed', 'P-FEAT', 'the protected guest, which needs ACCESS_PLATFORM and is not offered it, returns from probe without setting FAILED (an early `return -ENODEV` before virtio_dev_probe\'s `err:` label; FEAT-DRV-4). A slip',
+    { driver: { giveUpWithoutFailed: true }, config: { protectedGuest: true }, names: ['FEAT-DRV-4'] }),
+  mutant('fail-on-unknown-feature', 'P-FEAT', 'a driver that "validates" the offer by refusing any device offering a bit it does not know, here the MULTI_IRQ-gated device\'s EXPERIMENTAL bit 48 that an unaware driver meets (multi-irq-flag-unaware): FAILED before choosing a subset (FEAT-DRV-5; FEAT-DRV-3 asks to ignore such bits). A slip',
+    { driver: { failOnUnknownFeature: true }, config: { ...MULTI_QUEUE, lines: { ...TWO_LINES_SHARED, gate: 'feature' }, driverLines: { use: 'line0', handler: 'rfc' } }, names: ['FEAT-DRV-5'] }),
+  reference('mmio-v2-mtu', 'the device also offers VIRTIO_NET_F_MTU (mtu 1500): the driver reads mtu before FEATURES_OK, as Linux virtnet_validate does (fe36cbe0671e), and keeps MTU (STATUS-DEV-6)',
+    { mtu: 1500 }),
+  mutant('mtu-once-negotiated', 'P-FEAT', 'a device that fills feature-dependent config fields from the negotiated features: mtu reads 0 before FEATURES_OK, so the driver\'s virtnet_validate clears MTU (STATUS-DEV-6). A slip; the same mistake is why vDPA config reads before FEATURES_OK were debated',
+    { device: { configFieldsOnceNegotiated: true }, config: { mtu: 1500 }, names: ['STATUS-DEV-6'] }),
+  // --- end feature negotiation ---
 ];
 
 export function variantByName(name: string): Variant | undefined {
