@@ -38,6 +38,12 @@ export interface DeviceQuirks {
   readonly magicByteSwapped: boolean;
   /** A Version 2 (modern) device whose Version register reads 1 (against MMIO-DEV-2). */
   readonly versionReadsLegacy: boolean;
+  // --- mmio transport rules ---
+  /** Sets InterruptStatus bit 2, which v1.4 does not define, with every used-buffer notification (against MMIO-DEV-3; MMIO-DRV-10's trigger). */
+  readonly isrUndefinedBit: boolean;
+  /** Changes config without changing ConfigGeneration, as devices before the counter did (against MMIO-DEV-5). */
+  readonly configGenerationFrozen: boolean;
+  // --- end mmio transport rules ---
 }
 
 export const REFERENCE_DEVICE: DeviceQuirks = {
@@ -59,4 +65,8 @@ export const REFERENCE_DEVICE: DeviceQuirks = {
   signalHandledQueueOnly: false,
   magicByteSwapped: false,
   versionReadsLegacy: false,
+  // --- mmio transport rules ---
+  isrUndefinedBit: false,
+  configGenerationFrozen: false,
+  // --- end mmio transport rules ---
 };

@@ -47,17 +47,43 @@ export class VirtioMmioDriver {
     this.lineHandlers = new LineHandlers(this, irq, lineOptions);
   }
 
-  /** `virtio_mmio_probe`: magic, version, device id (MMIO-DRV-13); false = not ours. */
+  /**
+   * `virtio_mmio_probe` (vm_probe): MagicValue and Version first, then DeviceID (MMIO-DRV-13);
+   * false = not ours, and then no other register is touched. A wrong magic or version is
+   * reported (MAY, Linux dev_warn / dev_err); the DeviceID 0 placeholder is not (MMIO-DRV-5:
+   * "End probing now with no error reported").
+   */
   *probe(): Process<boolean> {
+    const q = this.quirks;
     const magic = yield mmioRead(this.dev, MMIO.MagicValue, 'drv.probe.read_magic');
-    if (magic !== MMIO_MAGIC) return false; // MMIO-DRV-3
+    if (magic !== MMIO_MAGIC && !q.probeSkipsMagicCheck) return yield* this.ignore('MagicValue', magic, true); // MMIO-DRV-3
     this.version = yield mmioRead(this.dev, MMIO.Version, 'drv.probe.read_version');
-    if (this.version < 1 || this.version > 2) return false; // MMIO-DRV-4 (Linux accepts 1 and 2)
+    // MMIO-DRV-4: a transitional driver drives Version 2 and legacy Version 1 (§4.2.4), nothing else (Linux: 1 and 2).
+    if (this.version < 1 || (this.version > 2 && !q.probeAcceptsAnyVersion)) return yield* this.ignore('Version', this.version, true);
     const id = yield mmioRead(this.dev, MMIO.DeviceID, 'drv.probe.read_device_id');
-    if (id === 0) return false; // MMIO-DRV-5: a placeholder, touch nothing else
-    yield mmioRead(this.dev, MMIO.VendorID, 'drv.probe.read_vendor_id');
+    if (q.readVendorBeforeIdCheck) yield mmioRead(this.dev, MMIO.VendorID, 'drv.probe.read_vendor_id'); // the quirk: before the check
+    if (id === 0) return yield* this.ignore('DeviceID', 0, q.placeholderReportsError); // MMIO-DRV-5: a placeholder, touch nothing else
+    if (!q.readVendorBeforeIdCheck) yield mmioRead(this.dev, MMIO.VendorID, 'drv.probe.read_vendor_id');
     if (this.version === 1) yield mmioWrite(this.dev, MMIO_LEGACY.GuestPageSize, PAGE_SIZE, 'drv.probe.write_guest_page_size');
+    if (q.probeShmRegions) yield* this.probeShmRegions(); // the quirk (MMIO-DRV-14)
     return true;
+  }
+
+  /** vm_probe's exits: the window is not a device this driver drives (`reported`: it logged an error). */
+  private *ignore(register: string, value: number, reported: boolean): Process<boolean> {
+    yield note('drv.probeIgnored', { register, value, reported });
+    return false;
+  }
+
+  /**
+   * The quirk: `vm_get_shm_region` for every region id until one reads length −1 (§4.2.2:
+   * SHMLen of a region that does not exist), whether or not the device type has any —
+   * virtio-net has none (§5.1), so MMIO-DRV-14 forbids it.
+   */
+  private *probeShmRegions(): Process {
+    yield mmioWrite(this.dev, MMIO.SHMSel, 0, 'drv.shm.select');
+    yield mmioRead(this.dev, MMIO.SHMLenLow, 'drv.shm.read_len_lo');
+    yield mmioRead(this.dev, MMIO.SHMLenHigh, 'drv.shm.read_len_hi');
   }
 
   *getStatus(): Process<number> {

@@ -8,6 +8,7 @@ import type { KickMode } from '../device/virtio-device.ts';
 import { type InterruptLineProfile, ONE_LINE } from '../transport/mmio/irq-lines.ts';
 import type { DriverLineOptions } from '../driver/line-handlers.ts';
 import { DEFAULT_MSI, type IrqDelivery, type MsiSimOptions } from './msi-config.ts';
+import type { MmioSlot } from '../transport/mmio/identity-slot.ts';
 
 export type TransportProfile = 'mmio-v1' | 'mmio-v2';
 
@@ -47,6 +48,14 @@ export interface SimConfig {
   /** The backend answers every transmitted packet at once with a received one (completed inside the tx kick). */
   readonly txEcho: boolean;
   readonly maxSteps: number;
+  // --- mmio transport rules (MMIO-DRV-3/4/5/9/13, MMIO-DEV-5) ---
+  /** What the driver finds in the virtio-mmio window: the net device, or an empty window, a placeholder, a Version 3 device. */
+  readonly mmioSlot: MmioSlot;
+  /** Once the workload is done, the driver is removed (virtnet_remove: reset, then del_vqs, which stops each queue, MMIO-DRV-9). */
+  readonly removeAfterWorkload: boolean;
+  /** virtnet_probe reads the MAC with virtio_cread_bytes: byte reads inside a ConfigGeneration loop (§2.5.1, MMIO-DEV-5). */
+  readonly readMac: boolean;
+  // --- end mmio transport rules ---
   readonly device: DeviceQuirks;
   readonly driver: DriverQuirks;
 }
@@ -74,6 +83,9 @@ export const DEFAULT_CONFIG: SimConfig = {
   msi: DEFAULT_MSI,
   txEcho: false,
   maxSteps: 4_000,
+  mmioSlot: 'net',
+  removeAfterWorkload: false,
+  readMac: false,
   device: REFERENCE_DEVICE,
   driver: REFERENCE_DRIVER,
 };

@@ -214,6 +214,21 @@ export const VARIANTS: readonly Variant[] = [
     { device: { versionReadsLegacy: true } }),
   mutant('ack-after-process', 'P-QUIESCE', 'vm_interrupt acks InterruptStatus after scanning the queues instead of before (§4.3 analysis)',
     { driver: { ackAfterProcess: true } }),
+  // --- mmio transport rules (MMIO-DRV-3/4/5/9/10/13/14, MMIO-DEV-5) ---
+  reference('mmio-v2-placeholder', 'the window holds a virtio-mmio transport with no backend (QEMU -device virtio-mmio alone): DeviceID reads 0, and the driver stops silently after reading it (MMIO-DRV-5, -13)', { mmioSlot: 'placeholder' }),
+  reference('mmio-v2-empty-window', 'no device decodes the window (every read 0): the driver reads MagicValue, finds no "virt" and leaves it (MMIO-DRV-3)', { mmioSlot: 'empty' }),
+  reference('mmio-v2-version3', 'the window holds a device of the 2019 virtio-mmio MSI proposal v1, whose Version reads 3: a driver of Versions 1 and 2 leaves it (MMIO-DRV-4)', { mmioSlot: 'version3' }),
+  mutant('probe-skips-magic', 'P-MMIO', 'a driver that trusts the window it was given (device tree, virtio_mmio.device=) and goes on past a wrong MagicValue: on an empty window it reads Version next (MMIO-DRV-3). A classic slip: the magic check is the only thing telling "no device" from "a device"',
+    { driver: { probeSkipsMagicCheck: true }, config: { mmioSlot: 'empty' }, names: ['MMIO-DRV-3'] }),
+  mutant('probe-any-version', 'P-MMIO', 'a driver that checks only `version < 1` where Linux vm_probe checks `version < 1 || version > 2`: it drives a Version 3 device (the 2019 MSI proposal) as if it knew its layout (MMIO-DRV-4)',
+    { driver: { probeAcceptsAnyVersion: true }, config: { mmioSlot: 'version3' }, names: ['MMIO-DRV-4'] }),
+  mutant('probe-vendor-before-id-check', 'P-MMIO', 'a driver that reads DeviceID and VendorID together, as Linux vm_probe did before it learned of placeholders, and only then checks for DeviceID 0: it touches VendorID of a placeholder (MMIO-DRV-13)',
+    { driver: { readVendorBeforeIdCheck: true }, config: { mmioSlot: 'placeholder' }, names: ['MMIO-DRV-13'] }),
+  mutant('placeholder-reported', 'P-MMIO', 'a driver that treats DeviceID 0 as a failed probe and logs an error, where the spec (and Linux: "End probing now with no error reported") wants silence (MMIO-DRV-5)',
+    { driver: { placeholderReportsError: true }, config: { mmioSlot: 'placeholder' }, names: ['MMIO-DRV-5'] }),
+  mutant('probe-shm-regions', 'P-MMIO', 'a generic transport driver that enumerates shared memory regions at probe for every device type (SHMSel, SHMLen) — virtio-net has none, so its driver must not use the SHM registers (MMIO-DRV-14); Linux asks only when a device driver calls virtio_get_shm_region (virtio-fs, virtio-gpu)',
+    { driver: { probeShmRegions: true }, names: ['MMIO-DRV-14'] }),
+  // --- end mmio transport rules ---
 ];
 
 export function variantByName(name: string): Variant | undefined {

@@ -86,6 +86,8 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
       case MMIO_EXPERIMENTAL_LINES.LineInterruptStatus: return this.lines.profile.status === 'per-line' ? this.lines.lineStatus : 0;
       case MMIO.Status: return d.status;
       case MMIO.ConfigGeneration: return this.version === 2 ? d.configGeneration : 0;
+      // §4.2.2: no shared memory region (virtio-net has none) — length and base read −1.
+      case MMIO.SHMLenLow: case MMIO.SHMLenHigh: case MMIO.SHMBaseLow: case MMIO.SHMBaseHigh: return this.version === 2 ? 0xffffffff : 0;
       default: return 0; // write-only or unknown register: QEMU logs a guest error and reads 0
     }
   }
