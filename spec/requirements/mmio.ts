@@ -87,7 +87,7 @@ export const MMIO_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'MMIO-DRV-9', section: '4.2.2.2', area: 'mmio', role: 'driver', level: 'MUST',
     text: 'Stop a queue by writing 0 to QueueReady and reading it back to synchronize.',
-    properties: [],
+    properties: ['P-MMIO'],
   },
   {
     id: 'MMIO-DRV-10', section: '4.2.2.2', area: 'mmio', role: 'driver', level: 'MUST',

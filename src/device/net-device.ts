@@ -282,6 +282,10 @@ export class NetDevice extends VirtioDeviceCore {
     if (early) yield wait(() => (this.status & STATUS.DRIVER) !== 0, 'net.peer.wait_driver');
     else yield wait(() => this.activated, 'net.peer.wait_live');
     yield* this.lock.acquire('net.peer');
+    // Re-checked under the lock: a reset between the wait and here (driver removal) leaves no
+    // one to tell, and a reset device sends no notification (STATUS-DEV-4; QEMU
+    // virtio_notify_config returns without DRIVER_OK).
+    if (!(early ? (this.status & STATUS.DRIVER) !== 0 : this.activated)) return yield* this.lock.release('net.peer');
     this.linkStatus ^= VIRTIO_NET_S_ANNOUNCE;
     this.configGeneration++; // MMIO-DEV-5: a driver reading across the change sees a new generation
     yield note('dev.configChange', { status: this.linkStatus, generation: this.configGeneration });

@@ -27,6 +27,8 @@ export interface NetDriverOptions {
   readonly napiBudget: number;
   /** `ethtool -L combined N` once half the packets are sent: VQ_PAIRS_SET N while traffic flows. 0 = never. */
   readonly resizeQueuePairsTo: number;
+  /** Remove the driver once this many packets were received and every transmit completed (virtnet_remove); absent = never. */
+  readonly removeAfter?: { readonly rxPackets: number } | undefined;
 }
 
 /** Work a CPU runs when it is ready (a process context, below softirq). */
@@ -208,7 +210,45 @@ export class NetDriver {
       const half = Math.ceil(txPackets / 2);
       this.tasks[0]!.push({ ready: () => this.txSent >= half, run: () => this.setQueuePairs(resizeQueuePairsTo) });
     }
+    const removeAfter = this.options.removeAfter;
+    if (removeAfter) {
+      // rmmod once the traffic is over: every packet received, every transmit completed, no control command in flight
+      // (the resize task, ahead of this one on CPU 0, runs first once it is ready).
+      this.tasks[0]!.push({
+        // No config work queued either: it runs as a task of a CPU, maybe this one, where flush_work (below) would wait
+        // for it forever; remove() disables config changes in the same step as this check, so none is queued after it.
+        ready: () => this.received.length >= removeAfter.rxPackets && this.txCompleted >= txPackets && this.cvqLock.free && this.configWork === 0,
+        run: () => this.remove(),
+      });
+    }
   }
+
+  // --- driver removal ---
+  /** Config work items scheduled and not yet finished (`flush_work(&vi->config_work)` waits for them). */
+  private configWork = 0;
+
+  /**
+   * `virtio_dev_remove` → `virtnet_remove`: config changes off (virtio_config_core_disable)
+   * and the config work flushed; the interface closed (virtnet_close: napi_disable on every
+   * queue, so no poll touches a ring again); `remove_vq_common`: the device reset
+   * (virtio_reset_device, §2.4, MMIO-RST-1), then `del_vqs`, which stops every queue
+   * (vm_del_vq, MMIO-DRV-9); last, virtio_dev_remove checks the status reads 0 and sets
+   * ACKNOWLEDGE again ("Acknowledge the device's existence again").
+   */
+  private *remove(): Process {
+    const m = this.mmio;
+    m.configDisable(); // flush_work(&vi->config_work): nothing queued (the task's readiness), nothing more will be
+    const committed = (addr: number) => this.dma.memory.read(addr, 4);
+    for (const pair of this.pairs) {
+      yield* this.napi.disable(pair.rxNapi, committed);
+      yield* this.napi.disable(pair.txNapi, committed);
+    }
+    yield* m.reset();
+    yield* m.delVqs();
+    yield note('drv.removed', { status: yield* m.getStatus() }); // WARN_ON_ONCE(get_status): the reset left 0
+    yield* this.addStatus(STATUS.ACKNOWLEDGE);
+  }
+  // --- end driver removal ---
 
   /** XPS: the transmit queue of `cpu` among those start_xmit may use. */
   private txPairOf(cpu: number): number {
@@ -269,8 +309,14 @@ export class NetDriver {
 
   /** `virtnet_config_changed`: the interrupt only schedules the config work (a task). */
   private *configChangedIrq(cpu: number): Process {
-    this.tasks[cpu]!.push({ ready: () => true, run: () => this.configChanged() });
+    this.configWork++;
+    this.tasks[cpu]!.push({ ready: () => true, run: () => this.configChangedWork() });
     yield note('drv.configWorkScheduled', { cpu });
+  }
+
+  private *configChangedWork(): Process {
+    yield* this.configChanged();
+    this.configWork--;
   }
 
   /** `virtnet_config_changed_work`: read the link status (a 16-bit field, 16-bit access: MMIO-DRV-2). */

@@ -101,6 +101,42 @@ export class VirtioMmioDriver {
     if (this.quirks.resetWritesIsr) yield mmioWrite(this.dev, MMIO.InterruptStatus, 0, 'drv.reset_clear_isr'); // quirk: MMIO-DRV-1
   }
 
+  // --- driver removal (SimConfig removeAfterWorkload) ---
+  /** `virtio_config_core_disable` (virtio_dev_remove): changes from now on are only remembered. */
+  configDisable(): void {
+    this.configEnabled = false;
+  }
+
+  /**
+   * `vm_del_vqs`: every queue, then the interrupt is freed (MSI: the vectors too, so the
+   * IRQ-affinity moves stop). Runs after the reset (remove_vq_common).
+   */
+  *delVqs(): Process {
+    for (const vq of [...this.vqs]) if (vq) yield* this.delVq(vq);
+    this.msi = undefined; // free_irq / pci_free_irq_vectors: the driver no longer takes its vectors
+  }
+
+  /**
+   * `vm_del_vq`: off the handler's list first (list_del under vm_dev->lock, so vm_interrupt no
+   * longer scans it), then select and stop it: Version 2 writes QueueReady 0 and reads it back
+   * to synchronise (§4.2.2.2, MMIO-DRV-9; Linux WARN_ON if it is not 0), Version 1 writes
+   * QueuePFN 0 (§4.2.4).
+   */
+  private *delVq(vq: Vring): Process {
+    const dev = this.dev;
+    delete this.vqs[vq.index];
+    yield mmioWrite(dev, MMIO.QueueSel, vq.index, 'drv.vq.del_select');
+    if (this.version === 1) {
+      yield mmioWrite(dev, MMIO_LEGACY.QueuePFN, 0, 'drv.vq.del_pfn');
+      return;
+    }
+    yield mmioWrite(dev, MMIO.QueueReady, 0, 'drv.vq.del_ready');
+    if (this.quirks.stopQueueWithoutReadback) return; // the quirk: no read-back (MMIO-DRV-9)
+    const ready = yield mmioRead(dev, MMIO.QueueReady, 'drv.vq.del_read_ready');
+    if (ready !== 0) yield note('drv.warn', { what: 'QueueReady still set after writing 0', q: vq.index });
+  }
+  // --- end driver removal ---
+
   /** `vm_get_features`: select, then read, high word first (MMIO-DRV-6). */
   *getFeatures(): Process<bigint> {
     yield mmioWrite(this.dev, MMIO.DeviceFeaturesSel, 1, 'drv.features.select_device_hi');

@@ -64,6 +64,16 @@ describe('P-MMIO probe rules', () => {
     expect(ids(check([...PROBE, w(MMIO.SHMSel, 0), r(MMIO.SHMLenLow, 0xffffffff)]))).toEqual([['MMIO-DRV-14']]);
   });
 
+  it('MMIO-DRV-9: a queue stop is read back before the next queue register write, or the end', () => {
+    const stop = (q: number) => [w(MMIO.QueueSel, q), w(MMIO.QueueReady, 0)];
+    expect(check([...PROBE, ...stop(0), r(MMIO.QueueReady, 0), ...stop(1), r(MMIO.QueueReady, 0)])).toEqual([]);
+    expect(check([...PROBE, ...stop(0), r(MMIO.InterruptStatus, 1), r(MMIO.QueueReady, 0)])).toEqual([]); // another CPU's access between
+    expect(ids(check([...PROBE, ...stop(0), ...stop(1), r(MMIO.QueueReady, 0)]))).toEqual([['MMIO-DRV-9']]);
+    expect(ids(check([...PROBE, ...stop(0)]))).toEqual([['MMIO-DRV-9']]);
+    // Version 1 stops a queue with QueuePFN 0: no read-back is asked
+    expect(check([...PROBE.slice(0, 1), r(MMIO.Version, 1), ...PROBE.slice(2), w(MMIO.QueueSel, 0), w(0x040, 0)], { ...CTX, mmioVersion: 1 })).toEqual([]);
+  });
+
   it('driver rules are not judged for a harness', () => {
     expect(check([r(MMIO.DeviceID, 1), w(MMIO.SHMSel, 0)], { ...CTX, judgeDriver: false })).toEqual([]);
   });

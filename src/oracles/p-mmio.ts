@@ -2,7 +2,9 @@
 // aligned 32-bit accesses below the config space, natural-width aligned ones in it
 // (MMIO-DRV-2); no write to a read-only and no read of a write-only register (MMIO-DRV-1);
 // a QueueSize no larger than the QueueSizeMax it read for that queue (MMIO-DRV-7); QueueSize
-// and the queue address registers left alone while the queue's QueueReady is 1 (MMIO-DRV-8).
+// and the queue address registers left alone while the queue's QueueReady is 1 (MMIO-DRV-8);
+// a queue stopped (QueueReady 0) read back before the driver writes QueueSel or QueueReady
+// again, or ends (MMIO-DRV-9).
 // The probe (mmio-probe-rules.ts): MagicValue and Version first, then DeviceID, and a window
 // to ignore left alone (MMIO-DRV-3, -4, -5, -13); no shared memory registers (MMIO-DRV-14).
 // The device side: MagicValue reads "virt" (MMIO-DEV-1), Version the layout's version
@@ -46,6 +48,8 @@ class MmioRun implements OracleRun {
   private queueSel = 0;
   private readonly ready = new Set<number>();
   private readonly sizeMax = new Map<number, number>();
+  /** A queue stop (QueueReady 0) not yet read back (MMIO-DRV-9). */
+  private stopping: { q: number; at: number } | undefined;
   private readonly probe = new MmioProbeRules((ids, at, summary, explanation) => this.failAll(ids, at, summary, explanation));
   /** The Version the device in the window must read (MMIO-DEV-2): the run's layout, or the other layout's device. */
   private readonly deviceVersion: number;
@@ -100,9 +104,12 @@ class MmioRun implements OracleRun {
     }
     if (!write) {
       if (off === MMIO.QueueSizeMax) this.sizeMax.set(this.queueSel, value);
+      else if (off === MMIO.QueueReady && this.stopping?.q === this.queueSel) this.stopping = undefined; // the read-back
       return;
     }
     const q = this.queueSel;
+    if (this.stopping && (off === MMIO.QueueSel || off === MMIO.QueueReady)) this.unsynchronisedStop(at, `wrote ${name(off)}`);
+    if (this.ctx.mmioVersion === 2 && off === MMIO.QueueReady && value === 0) this.stopping = { q, at };
     if (off === MMIO.QueueSize) {
       const max = this.sizeMax.get(q);
       if (max !== undefined && value > max) {
@@ -122,7 +129,17 @@ class MmioRun implements OracleRun {
     }
   }
 
-  finish(): void {}
+  /** MMIO-DRV-9: a QueueReady 0 write not read back before the driver moves on to another queue register write, or ends. */
+  private unsynchronisedStop(at: number, next: string): void {
+    const { q, at: wroteAt } = this.stopping!;
+    this.stopping = undefined;
+    this.fail('MMIO-DRV-9', at, `driver stopped vq${q} (QueueReady 0 at #${wroteAt}) without reading QueueReady back`,
+      `Let the driver write 0 to vq${q}'s QueueReady (#${wroteAt}). Then it must read QueueReady back to synchronise with the device before relying on the queue being stopped (MMIO-DRV-9; Linux vm_del_vq). However it ${next} first.`);
+  }
+
+  finish(_end: ProtocolEvent, at: number): void {
+    if (this.stopping && this.ctx.judgeDriver) this.unsynchronisedStop(at, 'ended the run');
+  }
 }
 
 export const mmioOracle: Oracle = {

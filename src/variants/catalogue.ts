@@ -228,6 +228,11 @@ export const VARIANTS: readonly Variant[] = [
     { driver: { placeholderReportsError: true }, config: { mmioSlot: 'placeholder' }, names: ['MMIO-DRV-5'] }),
   mutant('probe-shm-regions', 'P-MMIO', 'a generic transport driver that enumerates shared memory regions at probe for every device type (SHMSel, SHMLen) — virtio-net has none, so its driver must not use the SHM registers (MMIO-DRV-14); Linux asks only when a device driver calls virtio_get_shm_region (virtio-fs, virtio-gpu)',
     { driver: { probeShmRegions: true }, names: ['MMIO-DRV-14'] }),
+  reference('mmio-v2-remove', 'mmio-v2 whose driver is removed once the traffic is over (virtnet_remove): config work flushed, NAPI disabled, the device reset, then every queue stopped with QueueReady 0 and read back (vm_del_vq, MMIO-DRV-9) — while the link may still announce', { removeAfterWorkload: true }),
+  reference('mmio-v1-remove', 'legacy Version 1 with driver removal: the reset, then QueuePFN 0 for every queue (§4.2.4)', { transport: 'mmio-v1', removeAfterWorkload: true }),
+  reference('pci-msix-remove', 'pci-msix with driver removal: the device is reset with its MSI-X vectors programmed (they return to NO_VECTOR, masked), then the queues are stopped and the vectors freed', { irqDelivery: 'pci-msix', removeAfterWorkload: true }),
+  mutant('stop-queue-no-readback', 'P-MMIO', 'a vm_del_vq without the read-back: QueueReady 0 is written and the driver moves on to the next queue, never synchronising with the device (MMIO-DRV-9). Linux reads it back (WARN_ON(readl(QUEUE_READY))) since Version 2 support; a classic slip of drivers that treat a register write as done when it is posted',
+    { driver: { stopQueueWithoutReadback: true }, config: { removeAfterWorkload: true }, names: ['MMIO-DRV-9'] }),
   // --- end mmio transport rules ---
 ];
 
