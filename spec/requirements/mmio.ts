@@ -27,7 +27,7 @@ export const MMIO_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'MMIO-DEV-5', section: '4.2.2.1', area: 'mmio', role: 'device', level: 'MUST',
     text: 'Change ConfigGeneration whenever the driver could otherwise read inconsistent config.',
-    properties: [],
+    properties: ['P-CFG'],
   },
   {
     id: 'MMIO-DEV-6', section: '4.2.2.1', area: 'mmio', role: 'device', level: 'MUST NOT',

@@ -29,6 +29,8 @@ export interface NetDriverOptions {
   readonly resizeQueuePairsTo: number;
   /** Remove the driver once this many packets were received and every transmit completed (virtnet_remove); absent = never. */
   readonly removeAfter?: { readonly rxPackets: number } | undefined;
+  /** virtnet_probe reads the MAC (virtio_cread_bytes, in a ConfigGeneration loop) when VIRTIO_NET_F_MAC is negotiated. */
+  readonly readMac?: boolean | undefined;
 }
 
 /** Work a CPU runs when it is ready (a process context, below softirq). */
@@ -147,6 +149,11 @@ export class NetDriver {
       yield* this.addStatus(STATUS.FEATURES_OK); // step 5
       const status = yield* m.getStatus(); // step 6: read back (STATUS-DRV-8)
       if (!(status & STATUS.FEATURES_OK)) return yield* this.fail('device refused FEATURES_OK'); // STATUS-DRV-9
+    }
+    // virtnet_probe: the MAC from config, read as one consistent snapshot (§2.5.1, §5.1.4)
+    if (this.options.readMac && hasFeature(this.features, VIRTIO_NET_F.MAC)) {
+      const mac = yield* m.readConfigBytes(NET_CONFIG.mac, 6, 'drv.config.read_mac');
+      yield note('drv.mac', { mac: mac.map((b) => b.toString(16).padStart(2, '0')).join(':') });
     }
     // step 7: virtqueues, interrupt, buffers
     const mq = hasFeature(this.features, VIRTIO_NET_F.MQ) && hasFeature(this.features, VIRTIO_NET_F.CTRL_VQ);

@@ -101,6 +101,29 @@ export class VirtioMmioDriver {
     if (this.quirks.resetWritesIsr) yield mmioWrite(this.dev, MMIO.InterruptStatus, 0, 'drv.reset_clear_isr'); // quirk: MMIO-DRV-1
   }
 
+  // --- consistent config reads (SimConfig readMac) ---
+  /** `vm_generation`: ConfigGeneration (§4.2.2); Version 1 has none and reports 0 without an access. */
+  *generation(): Process<number> {
+    return this.version === 1 ? 0 : yield mmioRead(this.dev, MMIO.ConfigGeneration, 'drv.config.read_generation');
+  }
+
+  /**
+   * `virtio_cread_bytes` → `__virtio_cread_many` (§2.5.1): byte reads (8-bit fields, 8-bit
+   * accesses, MMIO-DRV-2) between two ConfigGeneration reads, again until they agree — so a
+   * change during the read is never taken for a consistent snapshot.
+   */
+  *readConfigBytes(off: number, len: number, site: string): Process<number[]> {
+    let gen = yield* this.generation();
+    for (;;) {
+      const old = gen;
+      const bytes: number[] = [];
+      for (let i = 0; i < len; i++) bytes.push(yield mmioRead(this.dev, MMIO.Config + off + i, site, 1));
+      gen = yield* this.generation();
+      if (gen === old) return bytes;
+    }
+  }
+  // --- end consistent config reads ---
+
   // --- driver removal (SimConfig removeAfterWorkload) ---
   /** `virtio_config_core_disable` (virtio_dev_remove): changes from now on are only remembered. */
   configDisable(): void {

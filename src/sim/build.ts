@@ -67,6 +67,7 @@ export function attachDriver(config: SimConfig, p: Platform, slot: number): { mm
     napiBudget: config.napiBudget,
     resizeQueuePairsTo: config.resizeQueuePairsTo,
     // the workload's packets: the peer's, and with the echo one reply per transmit
+    readMac: config.readMac,
     removeAfter: config.removeAfterWorkload ? { rxPackets: config.rxPackets + (config.txEcho ? config.txPackets : 0) } : undefined,
   });
   return { mmio, driver };

@@ -233,6 +233,9 @@ export const VARIANTS: readonly Variant[] = [
   reference('pci-msix-remove', 'pci-msix with driver removal: the device is reset with its MSI-X vectors programmed (they return to NO_VECTOR, masked), then the queues are stopped and the vectors freed', { irqDelivery: 'pci-msix', removeAfterWorkload: true }),
   mutant('stop-queue-no-readback', 'P-MMIO', 'a vm_del_vq without the read-back: QueueReady 0 is written and the driver moves on to the next queue, never synchronising with the device (MMIO-DRV-9). Linux reads it back (WARN_ON(readl(QUEUE_READY))) since Version 2 support; a classic slip of drivers that treat a register write as done when it is posted',
     { driver: { stopQueueWithoutReadback: true }, config: { removeAfterWorkload: true }, names: ['MMIO-DRV-9'] }),
+  reference('mmio-v2-config-generation', 'mmio-v2 whose driver reads the MAC at probe as virtnet_probe does (virtio_cread_bytes: byte reads inside a ConfigGeneration loop) while the link announces (a config change) as soon as the driver is there: a change during the read bumps the generation and the driver reads again', { readMac: true, earlyAnnounce: true, announceEvery: 0 }),
+  mutant('config-generation-frozen', 'P-CFG', 'a device whose ConfigGeneration is hard-wired (common in small device models: `case VIRTIO_MMIO_CONFIG_GENERATION: return 0`) yet whose config changes (a link announce): a change during the driver\'s MAC read leaves two equal generations around a torn read (MMIO-DEV-5)',
+    { device: { configGenerationFrozen: true }, config: { readMac: true, earlyAnnounce: true, announceEvery: 0 }, names: ['MMIO-DEV-5'] }),
   // --- end mmio transport rules ---
 ];
 
