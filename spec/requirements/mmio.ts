@@ -92,7 +92,7 @@ export const MMIO_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'MMIO-DRV-10', section: '4.2.2.2', area: 'mmio', role: 'driver', level: 'MUST',
     text: 'Ignore undefined InterruptStatus bits.',
-    properties: [],
+    properties: ['P-ISR'],
   },
   {
     id: 'MMIO-DRV-11', section: '4.2.2.2', area: 'mmio', role: 'driver', level: 'MUST / MUST NOT',

@@ -314,15 +314,20 @@ export class VirtioMmioDriver {
     const status = yield mmioRead(this.dev, MMIO.InterruptStatus, 'drv.irq.read_status');
     if (!this.quirks.ackAfterProcess) yield mmioWrite(this.dev, MMIO.InterruptACK, status, 'drv.irq.ack');
     let handled = false;
-    if (status & MMIO_INT.CONFIG) {
+    // MMIO-DRV-10: undefined bits are ignored — each defined bit is tested on its own. The
+    // quirk dispatches on equality, so any other bit set alongside hides the defined one.
+    const equality = this.quirks.isrEqualityDispatch;
+    const config = equality ? status === MMIO_INT.CONFIG : (status & MMIO_INT.CONFIG) !== 0;
+    const vring = equality ? status === MMIO_INT.VRING : (status & MMIO_INT.VRING) !== 0;
+    if (config) {
       yield* this.configInterrupt(cpu);
       handled = true;
     }
-    if (status & MMIO_INT.VRING) {
+    if (vring) {
       for (const vq of this.vqs) if (vq && (yield* vq.interrupt(cpu))) handled = true;
     }
     if (this.quirks.ackAfterProcess) yield mmioWrite(this.dev, MMIO.InterruptACK, status, 'drv.irq.ack_late');
     if (!handled) this.spuriousHandlerCalls++;
-    yield note('drv.irqHandled', { cpu, status, handled });
+    yield note('drv.irqHandled', { cpu, status, handled, config, vring }); // config / vring: the paths it took
   }
 }

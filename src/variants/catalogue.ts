@@ -236,6 +236,10 @@ export const VARIANTS: readonly Variant[] = [
   reference('mmio-v2-config-generation', 'mmio-v2 whose driver reads the MAC at probe as virtnet_probe does (virtio_cread_bytes: byte reads inside a ConfigGeneration loop) while the link announces (a config change) as soon as the driver is there: a change during the read bumps the generation and the driver reads again', { readMac: true, earlyAnnounce: true, announceEvery: 0 }),
   mutant('config-generation-frozen', 'P-CFG', 'a device whose ConfigGeneration is hard-wired (common in small device models: `case VIRTIO_MMIO_CONFIG_GENERATION: return 0`) yet whose config changes (a link announce): a change during the driver\'s MAC read leaves two equal generations around a torn read (MMIO-DEV-5)',
     { device: { configGenerationFrozen: true }, config: { readMac: true, earlyAnnounce: true, announceEvery: 0 }, names: ['MMIO-DEV-5'] }),
+  mutant('isr-undefined-bit', 'P-ISR', 'a device that sets InterruptStatus bit 2, which v1.4 does not define, with every used-buffer notification (as a device built to a later draft might): bits of events that did not happen must read 0 (MMIO-DEV-3). The reference driver is unharmed: vm_interrupt tests each bit and acks what it read',
+    { device: { isrUndefinedBit: true }, names: ['MMIO-DEV-3'] }),
+  mutant('isr-equality-dispatch', 'P-ISR', 'the bit-2 device with a driver whose interrupt handler dispatches on equality (`if (status == VIRTIO_MMIO_INT_VRING)`, a classic slip where `&` was meant): the undefined bit hides the used-buffer bit, no queue is scanned and the notification is lost (MMIO-DRV-10)',
+    { device: { isrUndefinedBit: true }, driver: { isrEqualityDispatch: true }, names: ['MMIO-DRV-10'] }),
   // --- end mmio transport rules ---
 ];
 
