@@ -27,7 +27,7 @@ export const MMIO_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'MMIO-DEV-5', section: '4.2.2.1', area: 'mmio', role: 'device', level: 'MUST',
     text: 'Change ConfigGeneration whenever the driver could otherwise read inconsistent config.',
-    properties: [],
+    properties: ['P-CFG'],
   },
   {
     id: 'MMIO-DEV-6', section: '4.2.2.1', area: 'mmio', role: 'device', level: 'MUST NOT',
@@ -57,17 +57,17 @@ export const MMIO_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'MMIO-DRV-3', section: '4.2.2.2', area: 'mmio', role: 'driver', level: 'MUST / MAY',
     text: 'Ignore a device with a wrong MagicValue; an error may be reported.',
-    properties: [],
+    properties: ['P-MMIO'],
   },
   {
     id: 'MMIO-DRV-4', section: '4.2.2.2', area: 'mmio', role: 'driver', level: 'MUST / MAY',
     text: 'Ignore a device whose Version is not 0x2; an error may be reported.',
-    properties: [],
+    properties: ['P-MMIO'],
   },
   {
     id: 'MMIO-DRV-5', section: '4.2.2.2', area: 'mmio', role: 'driver', level: 'MUST / MUST NOT',
     text: 'Ignore a device with DeviceID 0 and report no error for it.',
-    properties: [],
+    properties: ['P-MMIO'],
   },
   {
     id: 'MMIO-DRV-6', section: '4.2.2.2', area: 'mmio', role: 'driver', level: 'MUST',
@@ -87,12 +87,12 @@ export const MMIO_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'MMIO-DRV-9', section: '4.2.2.2', area: 'mmio', role: 'driver', level: 'MUST',
     text: 'Stop a queue by writing 0 to QueueReady and reading it back to synchronize.',
-    properties: [],
+    properties: ['P-MMIO'],
   },
   {
     id: 'MMIO-DRV-10', section: '4.2.2.2', area: 'mmio', role: 'driver', level: 'MUST',
     text: 'Ignore undefined InterruptStatus bits.',
-    properties: [],
+    properties: ['P-ISR'],
   },
   {
     id: 'MMIO-DRV-11', section: '4.2.2.2', area: 'mmio', role: 'driver', level: 'MUST / MUST NOT',
@@ -107,12 +107,12 @@ export const MMIO_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'MMIO-DRV-13', section: '4.2.3.1.1', area: 'mmio', role: 'driver', level: 'MUST / MUST NOT',
     text: 'Check MagicValue and Version first, then DeviceID; if DeviceID is 0, stop and touch no other register.',
-    properties: [],
+    properties: ['P-MMIO'],
   },
   {
     id: 'MMIO-DRV-14', section: '4.2.3.1.1', area: 'mmio', role: 'driver', level: 'MUST NOT',
     text: 'Use the SHM registers only if the driver expects shared memory regions.',
-    properties: [],
+    properties: ['P-MMIO'],
   },
   {
     id: 'MMIO-DRV-15', section: '4.2.3.1.1', area: 'mmio', role: 'driver', level: 'MUST',

@@ -384,7 +384,7 @@ export class NetDevice extends VirtioDeviceCore {
       yield* this.lock.release('net.peer');
     }
     this.linkStatus ^= VIRTIO_NET_S_ANNOUNCE;
-    this.configGeneration++; // MMIO-DEV-5: a driver reading across the change sees a new generation
+    if (!this.quirks.configGenerationFrozen) this.configGeneration++; // MMIO-DEV-5: a driver reading across the change sees a new generation (the quirk: not)
     yield note('dev.configChange', { status: this.linkStatus, generation: this.configGeneration });
     yield this.transport.notifyEffect('config', -1);
     yield* this.lock.release('net.peer');

@@ -68,6 +68,12 @@ export interface DeviceQuirks {
   /** Fills feature-dependent config fields from the negotiated features: mtu reads 0 until MTU is negotiated (against STATUS-DEV-6). */
   readonly configFieldsOnceNegotiated: boolean;
   // --- end feature negotiation ---
+  // --- mmio transport rules ---
+  /** Sets InterruptStatus bit 2, which v1.4 does not define, with every used-buffer notification (against MMIO-DEV-3; MMIO-DRV-10's trigger). */
+  readonly isrUndefinedBit: boolean;
+  /** Changes config without changing ConfigGeneration, as devices before the counter did (against MMIO-DEV-5). */
+  readonly configGenerationFrozen: boolean;
+  // --- end mmio transport rules ---
 }
 
 export const REFERENCE_DEVICE: DeviceQuirks = {
@@ -107,4 +113,8 @@ export const REFERENCE_DEVICE: DeviceQuirks = {
   keepRefusedFeaturesOk: false,
   configFieldsOnceNegotiated: false,
   // --- end feature negotiation ---
+  // --- mmio transport rules ---
+  isrUndefinedBit: false,
+  configGenerationFrozen: false,
+  // --- end mmio transport rules ---
 };

@@ -2,14 +2,14 @@
 // per-CPU poll lists, and `virtqueue_napi_schedule` / `virtqueue_napi_complete` from
 // drivers/net/virtio_net.c — the re-enable + barrier + re-check pattern of §2.7.14.
 
-import { type Process, cmpxchg, load, note, rmw, store } from '../kernel/index.ts';
+import { type Process, cmpxchg, load, note, rmw, store, wait } from '../kernel/index.ts';
 import type { Vring } from './vring.ts';
 import { type DriverQuirks, REFERENCE_DRIVER } from './quirks.ts';
 
 const NAPI_SCHED = 1;
 const NAPI_MISSED = 2;
 
-const NAPI_SITES = ['complete_done', 'disable', 'enable', 'init', 'load_state', 'schedule_prep'] as const;
+const NAPI_SITES = ['complete_done', 'disable', 'disable_wait', 'enable', 'init', 'load_state', 'schedule_prep'] as const;
 
 export class Napi {
   readonly sites: Record<(typeof NAPI_SITES)[number], string>;
@@ -52,6 +52,20 @@ export class NapiScheduler {
   /** Whether no one owns `napi` (read by a waiting task; SCHED is bit 0). */
   static idle(state: number): boolean {
     return (state & NAPI_SCHED) === 0;
+  }
+
+  /**
+   * `napi_disable` (virtnet_close, on driver removal): wait until no poll owns the instance,
+   * then take SCHED for good — as a new instance holds it — so no poll runs again and a
+   * schedule only marks MISSED. `committed` reads the state word as memory holds it.
+   */
+  *disable(napi: Napi, committed: (addr: number) => number): Process {
+    for (;;) {
+      yield wait(() => (committed(napi.stateAddr) & NAPI_SCHED) === 0, napi.sites.disable_wait); // usleep_range until !SCHED
+      const old = yield load(napi.stateAddr, 4, napi.sites.load_state);
+      if (old & NAPI_SCHED) continue;
+      if ((yield cmpxchg(napi.stateAddr, 4, old, old | NAPI_SCHED, napi.sites.disable)) === old) return;
+    }
   }
 
   /** `napi_schedule_prep`: take ownership (SCHED), or mark MISSED if someone owns it. */

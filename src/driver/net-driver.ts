@@ -33,6 +33,10 @@ export interface NetDriverOptions {
   readonly needsResetRecovery?: boolean;
   /** A guest with restricted memory access (SEV, TDX, s390 PV): needs VERSION_1 and ACCESS_PLATFORM (Linux virtio_features_ok). */
   readonly protectedGuest?: boolean;
+  /** Remove the driver once this many packets were received and every transmit completed (virtnet_remove); absent = never. */
+  readonly removeAfter?: { readonly rxPackets: number } | undefined;
+  /** virtnet_probe reads the MAC (virtio_cread_bytes, in a ConfigGeneration loop) when VIRTIO_NET_F_MAC is negotiated. */
+  readonly readMac?: boolean | undefined;
 }
 
 /** Work a CPU runs when it is ready (a process context, below softirq). */
@@ -179,6 +183,11 @@ export class NetDriver {
       // The slip: a feature turned on once the set is frozen (STATUS-DRV-7).
       if (m.quirks.featureAfterFeaturesOk) yield* m.finalizeFeatures(this.features | (offered & featureMask(VIRTIO_F.EVENT_IDX)));
     }
+    // virtnet_probe: the MAC from config, read as one consistent snapshot (§2.5.1, §5.1.4)
+    if (this.options.readMac && hasFeature(this.features, VIRTIO_NET_F.MAC)) {
+      const mac = yield* m.readConfigBytes(NET_CONFIG.mac, 6, 'drv.config.read_mac');
+      yield note('drv.mac', { mac: mac.map((b) => b.toString(16).padStart(2, '0')).join(':') });
+    }
     // step 7: virtqueues, interrupt, buffers
     const mq = hasFeature(this.features, VIRTIO_NET_F.MQ) && hasFeature(this.features, VIRTIO_NET_F.CTRL_VQ);
     if (mq) this.maxQueuePairs = yield* this.readMaxQueuePairs();
@@ -266,6 +275,17 @@ export class NetDriver {
       const half = Math.ceil(txPackets / 2);
       this.tasks[0]!.push({ ready: () => this.txSent >= half, run: () => this.setQueuePairs(resizeQueuePairsTo) });
     }
+    const removeAfter = this.options.removeAfter;
+    if (removeAfter) {
+      // rmmod once the traffic is over: every packet received, every transmit completed, no control command in flight
+      // (the resize task, ahead of this one on CPU 0, runs first once it is ready).
+      this.tasks[0]!.push({
+        // No config work queued either: it runs as a task of a CPU, maybe this one, where flush_work (below) would wait
+        // for it forever; remove() disables config changes in the same step as this check, so none is queued after it.
+        ready: () => this.received.length >= removeAfter.rxPackets && this.txCompleted >= txPackets && this.cvqLock.free && this.configWork === 0,
+        run: () => this.remove(),
+      });
+    }
   }
 
   /**
@@ -276,6 +296,32 @@ export class NetDriver {
     yield note('drv.spuriousKick', { q: vq.index, availIdx: vq.availIdxShadow });
     yield* this.mmio.notify(vq);
   }
+  // --- driver removal ---
+  /** Config work items scheduled and not yet finished (`flush_work(&vi->config_work)` waits for them). */
+  private configWork = 0;
+
+  /**
+   * `virtio_dev_remove` → `virtnet_remove`: config changes off (virtio_config_core_disable)
+   * and the config work flushed; the interface closed (virtnet_close: napi_disable on every
+   * queue, so no poll touches a ring again); `remove_vq_common`: the device reset
+   * (virtio_reset_device, §2.4, MMIO-RST-1), then `del_vqs`, which stops every queue
+   * (vm_del_vq, MMIO-DRV-9); last, virtio_dev_remove checks the status reads 0 and sets
+   * ACKNOWLEDGE again ("Acknowledge the device's existence again").
+   */
+  private *remove(): Process {
+    const m = this.mmio;
+    m.configDisable(); // flush_work(&vi->config_work): nothing queued (the task's readiness), nothing more will be
+    const committed = (addr: number) => this.dma.memory.read(addr, 4);
+    for (const pair of this.pairs) {
+      yield* this.napi.disable(pair.rxNapi, committed);
+      yield* this.napi.disable(pair.txNapi, committed);
+    }
+    yield* m.reset();
+    yield* m.delVqs();
+    yield note('drv.removed', { status: yield* m.getStatus() }); // WARN_ON_ONCE(get_status): the reset left 0
+    yield* this.addStatus(STATUS.ACKNOWLEDGE);
+  }
+  // --- end driver removal ---
 
   /** XPS: the transmit queue of `cpu` among those start_xmit may use. */
   private txPairOf(cpu: number): number {
@@ -336,8 +382,14 @@ export class NetDriver {
 
   /** `virtnet_config_changed`: the interrupt only schedules the config work (a task). */
   private *configChangedIrq(cpu: number): Process {
-    this.tasks[cpu]!.push({ ready: () => true, run: () => this.configChanged(cpu) });
+    this.configWork++;
+    this.tasks[cpu]!.push({ ready: () => true, run: () => this.configChangedWork(cpu) });
     yield note('drv.configWorkScheduled', { cpu });
+  }
+
+  private *configChangedWork(cpu: number): Process {
+    yield* this.configChanged(cpu);
+    this.configWork--;
   }
 
   /** `virtnet_config_changed_work`: read the link status (a 16-bit field, 16-bit access: MMIO-DRV-2). */

@@ -90,6 +90,22 @@ export interface DriverQuirks {
   /** "Validates" the offer by refusing any device that offers a bit it does not know: FAILED before choosing a subset (against FEAT-DRV-5). */
   readonly failOnUnknownFeature: boolean;
   // --- end feature negotiation ---
+  // --- mmio transport rules ---
+  /** Trusts the window it was given (device tree, `virtio_mmio.device=`) and goes on past a wrong MagicValue (against MMIO-DRV-3). */
+  readonly probeSkipsMagicCheck: boolean;
+  /** Checks only a lower bound on Version (`version < 1`), so it drives a Version 3 device (against MMIO-DRV-4). */
+  readonly probeAcceptsAnyVersion: boolean;
+  /** Reads VendorID together with DeviceID and only then checks for the placeholder ID 0 (against MMIO-DRV-13). */
+  readonly readVendorBeforeIdCheck: boolean;
+  /** Treats DeviceID 0 as a probe failure and reports it (against MMIO-DRV-5: a placeholder is no error). */
+  readonly placeholderReportsError: boolean;
+  /** A generic transport that enumerates shared memory regions at probe, whatever the device type (against MMIO-DRV-14). */
+  readonly probeShmRegions: boolean;
+  /** vm_del_vq without the read-back: writes QueueReady 0 and moves on (against MMIO-DRV-9). */
+  readonly stopQueueWithoutReadback: boolean;
+  /** vm_interrupt dispatches on equality (`status == VIRTIO_MMIO_INT_VRING`), so an undefined bit hides a defined one (against MMIO-DRV-10). */
+  readonly isrEqualityDispatch: boolean;
+  // --- end mmio transport rules ---
 }
 
 export const REFERENCE_DRIVER: DriverQuirks = {
@@ -140,4 +156,13 @@ export const REFERENCE_DRIVER: DriverQuirks = {
   giveUpWithoutFailed: false,
   failOnUnknownFeature: false,
   // --- end feature negotiation ---
+  // --- mmio transport rules ---
+  probeSkipsMagicCheck: false,
+  probeAcceptsAnyVersion: false,
+  readVendorBeforeIdCheck: false,
+  placeholderReportsError: false,
+  probeShmRegions: false,
+  stopQueueWithoutReadback: false,
+  isrEqualityDispatch: false,
+  // --- end mmio transport rules ---
 };

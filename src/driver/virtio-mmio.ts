@@ -47,17 +47,43 @@ export class VirtioMmioDriver {
     this.lineHandlers = new LineHandlers(this, irq, lineOptions);
   }
 
-  /** `virtio_mmio_probe`: magic, version, device id (MMIO-DRV-13); false = not ours. */
+  /**
+   * `virtio_mmio_probe` (vm_probe): MagicValue and Version first, then DeviceID (MMIO-DRV-13);
+   * false = not ours, and then no other register is touched. A wrong magic or version is
+   * reported (MAY, Linux dev_warn / dev_err); the DeviceID 0 placeholder is not (MMIO-DRV-5:
+   * "End probing now with no error reported").
+   */
   *probe(): Process<boolean> {
+    const q = this.quirks;
     const magic = yield mmioRead(this.dev, MMIO.MagicValue, 'drv.probe.read_magic');
-    if (magic !== MMIO_MAGIC) return false; // MMIO-DRV-3
+    if (magic !== MMIO_MAGIC && !q.probeSkipsMagicCheck) return yield* this.ignore('MagicValue', magic, true); // MMIO-DRV-3
     this.version = yield mmioRead(this.dev, MMIO.Version, 'drv.probe.read_version');
-    if (this.version < 1 || this.version > 2) return false; // MMIO-DRV-4 (Linux accepts 1 and 2)
+    // MMIO-DRV-4: a transitional driver drives Version 2 and legacy Version 1 (§4.2.4), nothing else (Linux: 1 and 2).
+    if (this.version < 1 || (this.version > 2 && !q.probeAcceptsAnyVersion)) return yield* this.ignore('Version', this.version, true);
     const id = yield mmioRead(this.dev, MMIO.DeviceID, 'drv.probe.read_device_id');
-    if (id === 0) return false; // MMIO-DRV-5: a placeholder, touch nothing else
-    yield mmioRead(this.dev, MMIO.VendorID, 'drv.probe.read_vendor_id');
+    if (q.readVendorBeforeIdCheck) yield mmioRead(this.dev, MMIO.VendorID, 'drv.probe.read_vendor_id'); // the quirk: before the check
+    if (id === 0) return yield* this.ignore('DeviceID', 0, q.placeholderReportsError); // MMIO-DRV-5: a placeholder, touch nothing else
+    if (!q.readVendorBeforeIdCheck) yield mmioRead(this.dev, MMIO.VendorID, 'drv.probe.read_vendor_id');
     if (this.version === 1) yield mmioWrite(this.dev, MMIO_LEGACY.GuestPageSize, PAGE_SIZE, 'drv.probe.write_guest_page_size');
+    if (q.probeShmRegions) yield* this.probeShmRegions(); // the quirk (MMIO-DRV-14)
     return true;
+  }
+
+  /** vm_probe's exits: the window is not a device this driver drives (`reported`: it logged an error). */
+  private *ignore(register: string, value: number, reported: boolean): Process<boolean> {
+    yield note('drv.probeIgnored', { register, value, reported });
+    return false;
+  }
+
+  /**
+   * The quirk: `vm_get_shm_region` for every region id until one reads length −1 (§4.2.2:
+   * SHMLen of a region that does not exist), whether or not the device type has any —
+   * virtio-net has none (§5.1), so MMIO-DRV-14 forbids it.
+   */
+  private *probeShmRegions(): Process {
+    yield mmioWrite(this.dev, MMIO.SHMSel, 0, 'drv.shm.select');
+    yield mmioRead(this.dev, MMIO.SHMLenLow, 'drv.shm.read_len_lo');
+    yield mmioRead(this.dev, MMIO.SHMLenHigh, 'drv.shm.read_len_hi');
   }
 
   *getStatus(): Process<number> {
@@ -80,6 +106,65 @@ export class VirtioMmioDriver {
     yield* this.reset();
     while ((yield* this.getStatus()) !== 0) yield note('drv.resetPending', {});
   }
+
+  // --- consistent config reads (SimConfig readMac) ---
+  /** `vm_generation`: ConfigGeneration (§4.2.2); Version 1 has none and reports 0 without an access. */
+  *generation(): Process<number> {
+    return this.version === 1 ? 0 : yield mmioRead(this.dev, MMIO.ConfigGeneration, 'drv.config.read_generation');
+  }
+
+  /**
+   * `virtio_cread_bytes` → `__virtio_cread_many` (§2.5.1): byte reads (8-bit fields, 8-bit
+   * accesses, MMIO-DRV-2) between two ConfigGeneration reads, again until they agree — so a
+   * change during the read is never taken for a consistent snapshot.
+   */
+  *readConfigBytes(off: number, len: number, site: string): Process<number[]> {
+    let gen = yield* this.generation();
+    for (;;) {
+      const old = gen;
+      const bytes: number[] = [];
+      for (let i = 0; i < len; i++) bytes.push(yield mmioRead(this.dev, MMIO.Config + off + i, site, 1));
+      gen = yield* this.generation();
+      if (gen === old) return bytes;
+    }
+  }
+  // --- end consistent config reads ---
+
+  // --- driver removal (SimConfig removeAfterWorkload) ---
+  /** `virtio_config_core_disable` (virtio_dev_remove): changes from now on are only remembered. */
+  configDisable(): void {
+    this.configEnabled = false;
+  }
+
+  /**
+   * `vm_del_vqs`: every queue, then the interrupt is freed (MSI: the vectors too, so the
+   * IRQ-affinity moves stop). Runs after the reset (remove_vq_common).
+   */
+  *delVqs(): Process {
+    for (const vq of [...this.vqs]) if (vq) yield* this.delVq(vq);
+    this.msi = undefined; // free_irq / pci_free_irq_vectors: the driver no longer takes its vectors
+  }
+
+  /**
+   * `vm_del_vq`: off the handler's list first (list_del under vm_dev->lock, so vm_interrupt no
+   * longer scans it), then select and stop it: Version 2 writes QueueReady 0 and reads it back
+   * to synchronise (§4.2.2.2, MMIO-DRV-9; Linux WARN_ON if it is not 0), Version 1 writes
+   * QueuePFN 0 (§4.2.4).
+   */
+  private *delVq(vq: Vring): Process {
+    const dev = this.dev;
+    delete this.vqs[vq.index];
+    yield mmioWrite(dev, MMIO.QueueSel, vq.index, 'drv.vq.del_select');
+    if (this.version === 1) {
+      yield mmioWrite(dev, MMIO_LEGACY.QueuePFN, 0, 'drv.vq.del_pfn');
+      return;
+    }
+    yield mmioWrite(dev, MMIO.QueueReady, 0, 'drv.vq.del_ready');
+    if (this.quirks.stopQueueWithoutReadback) return; // the quirk: no read-back (MMIO-DRV-9)
+    const ready = yield mmioRead(dev, MMIO.QueueReady, 'drv.vq.del_read_ready');
+    if (ready !== 0) yield note('drv.warn', { what: 'QueueReady still set after writing 0', q: vq.index });
+  }
+  // --- end driver removal ---
 
   /** `vm_get_features`: select, then read, high word first (MMIO-DRV-6). */
   *getFeatures(): Process<bigint> {
@@ -253,15 +338,20 @@ export class VirtioMmioDriver {
     const ack = this.quirks.ackAllOnes ? 0xffff_ffff : status; // the slip acks every bit, read or not (MMIO-DRV-11)
     if (!this.quirks.ackAfterProcess) yield mmioWrite(this.dev, MMIO.InterruptACK, ack, 'drv.irq.ack');
     let handled = false;
-    if (status & MMIO_INT.CONFIG) {
+    // MMIO-DRV-10: undefined bits are ignored — each defined bit is tested on its own. The
+    // quirk dispatches on equality, so any other bit set alongside hides the defined one.
+    const equality = this.quirks.isrEqualityDispatch;
+    const config = equality ? status === MMIO_INT.CONFIG : (status & MMIO_INT.CONFIG) !== 0;
+    const vring = equality ? status === MMIO_INT.VRING : (status & MMIO_INT.VRING) !== 0;
+    if (config) {
       yield* this.configInterrupt(cpu);
       handled = true;
     }
-    if (status & MMIO_INT.VRING) {
+    if (vring) {
       for (const vq of this.vqs) if (vq && (yield* vq.interrupt(cpu))) handled = true;
     }
     if (this.quirks.ackAfterProcess) yield mmioWrite(this.dev, MMIO.InterruptACK, status, 'drv.irq.ack_late');
     if (!handled) this.spuriousHandlerCalls++;
-    yield note('drv.irqHandled', { cpu, status, handled });
+    yield note('drv.irqHandled', { cpu, status, handled, config, vring }); // config / vring: the paths it took
   }
 }

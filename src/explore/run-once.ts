@@ -25,6 +25,7 @@ export function oracleContext(config: SimConfig): OracleContext {
     buffered: config.memoryModel === 'tso',
     // The status-gating probe, the hostile avail.idx driver, the VQ_PAIRS_SET probe and declared harnesses break driver rules on purpose.
     judgeDriver: config.workload === 'net' && config.driver.availIdxJump === 0 && !config.driver.requestPairsAboveMax && !config.driver.harness,
+    ...(config.mmioSlot !== 'net' ? { mmioSlot: config.mmioSlot } : {}),
   };
 }
 

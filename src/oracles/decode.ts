@@ -33,6 +33,8 @@ export type ProtocolEvent =
   | { readonly t: 'drv.writeConfig'; readonly off: number }
   /** A read of device configuration space (offset from its start). */
   | { readonly t: 'drv.readConfig'; readonly off: number; readonly size: number; readonly value: number }
+  /** A read of ConfigGeneration (§4.2.2): the driver's config-consistency loop (§2.5.1). */
+  | { readonly t: 'drv.readGeneration'; readonly value: number }
   | { readonly t: 'drv.ack'; readonly value: number }
   | { readonly t: 'drv.readIsr'; readonly value: number }
   /** The EXPERIMENTAL per-line status/ACK registers of the multi-line proposal (packed, 2 bits per line). */
@@ -64,7 +66,7 @@ export type ProtocolEvent =
 /** Every kind of protocol event (for oracles that read them all). */
 export const EVENT_KINDS: readonly ProtocolEvent['t'][] = [
   'drv.writeStatus', 'drv.readStatus', 'drv.kick', 'drv.selectDeviceFeatures', 'drv.readDeviceFeatures', 'drv.selectDriverFeatures',
-  'drv.writeDriverFeatures', 'drv.queueSetup', 'drv.writeConfig', 'drv.readConfig', 'drv.ack', 'drv.readIsr', 'drv.readLineIsr', 'drv.lineAck', 'drv.mmio', 'mem.commit', 'mem.load', 'mem.store',
+  'drv.writeDriverFeatures', 'drv.queueSetup', 'drv.writeConfig', 'drv.readConfig', 'drv.readGeneration', 'drv.ack', 'drv.readIsr', 'drv.readLineIsr', 'drv.lineAck', 'drv.mmio', 'mem.commit', 'mem.load', 'mem.store',
   'irq.set', 'irq.enter', 'irq.exit', 'msi.send', 'note', 'step', 'quiescent', 'budget', 'fault',
 ];
 
@@ -163,6 +165,7 @@ export function recordDecoder(
               else if (e.off === MMIO.Status) emit({ t: 'drv.readStatus', value: v & 0xff }, i);
               else if (e.off === MMIO.DeviceFeatures) emit({ t: 'drv.readDeviceFeatures', value: v }, i);
               else if (e.off === MMIO.InterruptStatus) emit({ t: 'drv.readIsr', value: v }, i);
+              else if (e.off === MMIO.ConfigGeneration) emit({ t: 'drv.readGeneration', value: v }, i);
               else if (e.off === MMIO_EXPERIMENTAL_LINES.LineInterruptStatus) emit({ t: 'drv.readLineIsr', value: v }, i);
               break;
             }

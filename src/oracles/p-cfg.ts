@@ -3,6 +3,10 @@
 // notifications"). The device may raise one before DRIVER_OK (the device statechart allows
 // it); the driver must not run its config handler before DRIVER_OK, and every change must
 // be handled at least once after it was raised — by the end of the run.
+// And the device side of a consistent read (§2.5.1, §4.2.2.1 MMIO-DEV-5): a driver that
+// reads ConfigGeneration, then config, then ConfigGeneration again and finds the same value
+// takes what it read as one snapshot; a config change in between must have changed the
+// generation (QEMU virtio_notify_config: generation++ with every change).
 
 import { STATUS } from '../../spec/facts/status-bits.ts';
 import type { Oracle, OracleContext, OracleRun, Violation } from './types.ts';
@@ -14,8 +18,29 @@ class CfgRun implements OracleRun {
   /** The latest change not yet followed by a handler run, and where it was raised. */
   private unhandledAt = -1;
   private generation = 0;
+  /** The driver's last ConfigGeneration read, whether it read config since, and the last config change since (MMIO-DEV-5). */
+  private genRead: { value: number; at: number } | undefined;
+  private configReadSince = false;
+  private changedSinceAt = -1;
 
   constructor(private readonly judgeDriver: boolean) {}
+
+  /** MMIO-DEV-5: two equal generation reads around config reads and a change. A device rule: judged always. */
+  private onGeneration(value: number, at: number): void {
+    const prev = this.genRead;
+    if (prev && prev.value === value && this.configReadSince && this.changedSinceAt >= 0 && this.violations.length < 8) {
+      this.violations.push({
+        property: 'P-CFG', requirements: ['MMIO-DEV-5'], at,
+        summary: `config changed at #${this.changedSinceAt} between two ConfigGeneration reads that both returned ${value}`,
+        explanation: `Let the driver read ConfigGeneration (${value}, #${prev.at}), then config, then ConfigGeneration again. ` +
+          `Then a device that changed config in between must show a new generation, or the driver takes a torn read for a consistent one (MMIO-DEV-5, §2.5.1). ` +
+          `However config changed at #${this.changedSinceAt} and the generation still reads ${value}.`,
+      });
+    }
+    this.genRead = { value, at };
+    this.configReadSince = false;
+    this.changedSinceAt = -1;
+  }
 
   private report(at: number, summary: string, explanation: string): void {
     if (this.violations.length >= 8 || !this.judgeDriver) return;
@@ -23,14 +48,17 @@ class CfgRun implements OracleRun {
   }
 
   onEvent(ev: ProtocolEvent, at: number): void {
+    if (ev.t === 'drv.readGeneration') return this.onGeneration(ev.value, at);
+    if (ev.t === 'drv.readConfig') { this.configReadSince = true; return; }
     if (ev.t === 'drv.writeStatus') {
-      if (ev.value === 0) { this.driverOk = false; this.unhandledAt = -1; } // reset: a new epoch
+      if (ev.value === 0) { this.driverOk = false; this.unhandledAt = -1; this.genRead = undefined; } // reset: a new epoch
       else if (ev.value & STATUS.DRIVER_OK) this.driverOk = true;
       return;
     }
     if (ev.t !== 'note') return;
     if (ev.name === 'dev.configChange') {
       this.unhandledAt = at;
+      this.changedSinceAt = at;
       this.generation = Number(ev.data.generation ?? 0);
     } else if (ev.name === 'drv.configChanged') {
       if (!this.driverOk) {
@@ -52,8 +80,8 @@ class CfgRun implements OracleRun {
 
 export const cfgOracle: Oracle = {
   property: 'P-CFG',
-  description: 'a config change is handled after it is raised, and never before DRIVER_OK (neither lost nor early)',
-  events: ['drv.writeStatus', 'note'],
+  description: 'a config change is handled after it is raised, and never before DRIVER_OK (neither lost nor early); a change between two equal ConfigGeneration reads is a device that did not bump the generation (MMIO-DEV-5)',
+  events: ['drv.writeStatus', 'drv.readGeneration', 'drv.readConfig', 'note'],
   notes: ['dev.configChange', 'drv.configChanged'],
   start: (ctx: OracleContext) => new CfgRun(ctx.judgeDriver),
 };

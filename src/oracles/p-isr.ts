@@ -1,7 +1,8 @@
 // P-ISR: the classic virtio-mmio interrupt (§4.2.2 InterruptStatus/InterruptACK,
 // §4.2.3.4): the line is asserted exactly while InterruptStatus ≠ 0 (checked between
 // atomic steps), a bit is set before the line rises, an ACK clears only what it wrote, and
-// what the driver reads is exactly the events raised and not yet acked (MMIO-DEV-3).
+// what the driver reads is exactly the events raised and not yet acked (MMIO-DEV-3), with no
+// bit v1.4 does not define — and a driver shown one ignores it (MMIO-DRV-10).
 // With several lines (the multi-line proposals): per-line status makes each line a level of
 // its own bits again; one shared status has edges, for which only "bit before edge" and
 // the ACK rules apply (no per-line level can be defined, notes §7.4 point 1).
@@ -11,8 +12,8 @@ import type { Oracle, OracleContext, OracleRun, Violation } from './types.ts';
 import type { ProtocolEvent } from './decode.ts';
 
 const LINE_MASK = (1 << LINE_STATUS_BITS) - 1;
-/** The InterruptStatus / InterruptACK bits §4.2.2 defines. */
-const DEFINED_BITS = MMIO_INT.VRING | MMIO_INT.CONFIG;
+/** The InterruptStatus bits v1.4 defines (§4.2.2): used buffer, configuration change. */
+const DEFINED_ISR = MMIO_INT.VRING | MMIO_INT.CONFIG;
 
 class IsrRun implements OracleRun {
   readonly violations: Violation[] = [];
@@ -24,6 +25,9 @@ class IsrRun implements OracleRun {
   private readonly levelLines: boolean;
   private pendingAck: { before: number[]; value: number; packed: boolean; at: number } | undefined;
   private lastChangeAt = -1;
+  /** The first InterruptStatus read with undefined bits, judged once its handler says what it did (drv.irqHandled). */
+  private undefinedRead: { at: number; value: number } | undefined;
+  private undefinedJudged = false;
 
   constructor(private readonly ctx: OracleContext) {
     const { count, status } = ctx.interruptLines;
@@ -63,9 +67,10 @@ class IsrRun implements OracleRun {
     switch (ev.t) {
       case 'note':
         if (ev.name === 'dev.isr') this.onStatus(Number(ev.data.value), Number(ev.data.line ?? 0), at);
+        else if (ev.name === 'drv.irqHandled' && this.undefinedRead?.value === ev.data.status) this.judgeUndefined(ev.data);
         break;
       case 'drv.ack':
-        if ((ev.value & ~DEFINED_BITS) !== 0 && this.ctx.judgeDriver) {
+        if ((ev.value & ~DEFINED_ISR) !== 0 && this.ctx.judgeDriver) {
           this.fail(at, ['MMIO-DRV-11'], `driver wrote InterruptACK 0x${(ev.value >>> 0).toString(16)}, with bits §4.2.2 does not define`,
             'When finished with an interrupt the driver writes the mask of the events it handled: no undefined bit, and none it did not read (an event raised since its read would be cleared unseen).');
         }
@@ -76,6 +81,7 @@ class IsrRun implements OracleRun {
         break;
       case 'drv.readIsr':
         this.checkRead(at, ev.value, this.classicStatus, 'InterruptStatus');
+        if ((ev.value & ~DEFINED_ISR) !== 0 && !this.undefinedJudged && !this.undefinedRead) this.undefinedRead = { at, value: ev.value };
         break;
       case 'drv.readLineIsr':
         this.checkRead(at, ev.value, this.packedStatus, 'the per-line status');
@@ -140,15 +146,43 @@ class IsrRun implements OracleRun {
     }
   }
 
+  /**
+   * InterruptStatus showed bits v1.4 does not define: the device's fault ("bits which do not
+   * represent events which took place MUST be zero", MMIO-DEV-3). The driver must ignore
+   * them (MMIO-DRV-10): test each defined bit on its own, so the VRING bit still scans the
+   * queues and the CONFIG bit still runs the config path (vm_interrupt). Judged together, at
+   * the read: the device's fault alone, or with a driver the undefined bit led astray.
+   */
+  private judgeUndefined(handled: Readonly<Record<string, unknown>> | undefined): void {
+    const { at, value } = this.undefinedRead!;
+    this.undefinedRead = undefined;
+    this.undefinedJudged = true;
+    const hex = `0x${value.toString(16)}`;
+    const undefinedBits = `0x${(value & ~DEFINED_ISR).toString(16)}`;
+    const missed = handled === undefined ? [] : [
+      ...(value & MMIO_INT.VRING && handled.vring === false ? ['did not scan the queues for the used-buffer bit'] : []),
+      ...(value & MMIO_INT.CONFIG && handled.config === false ? ['did not run the config path for the configuration-change bit'] : []),
+    ];
+    const device = `Let InterruptStatus read ${hex}. Then bits ${undefinedBits}, which v1.4 does not define, must read 0 (MMIO-DEV-3: bits of events that did not happen are zero)`;
+    if (missed.length === 0) {
+      this.fail(at, ['MMIO-DEV-3'], `InterruptStatus read ${hex}: undefined bits ${undefinedBits} set`, `${device}. However the device set them.`);
+      return;
+    }
+    this.fail(at, ['MMIO-DEV-3', 'MMIO-DRV-10'], `InterruptStatus read ${hex} (undefined bits ${undefinedBits}) and the handler ${missed.join(' and ')}`,
+      `${device}, and the driver must ignore undefined bits (MMIO-DRV-10), testing each defined bit on its own. ` +
+      `However the device set them, and the handler, dispatching on the whole value, ${missed.join(' and ')}: the notification is lost.`);
+  }
+
   finish(end: ProtocolEvent, at: number): void {
+    if (this.undefinedRead) this.judgeUndefined(undefined);
     if (end.t === 'quiescent') this.checkLevels(at);
   }
 }
 
 export const isrOracle: Oracle = {
   property: 'P-ISR',
-  description: 'line level = InterruptStatus ≠ 0 (per line, with per-line status); status bit before line; ACK clears only the written bits',
+  description: 'line level = InterruptStatus ≠ 0 (per line, with per-line status); status bit before line; ACK clears only the written bits; no undefined InterruptStatus bit, and none that steers the handler (MMIO-DEV-3, MMIO-DRV-10)',
   events: ['drv.ack', 'drv.lineAck', 'drv.readIsr', 'drv.readLineIsr', 'irq.set', 'note', 'step'],
-  notes: ['dev.isr'],
+  notes: ['dev.isr', 'drv.irqHandled'],
   start: (ctx) => new IsrRun(ctx),
 };

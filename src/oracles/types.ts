@@ -5,6 +5,7 @@ import type { PropertyId } from '../../spec/requirements/types.ts';
 import type { ProtocolEvent } from './decode.ts';
 import type { RingView } from './ring-view.ts';
 import type { InterruptLineProfile } from '../transport/mmio/irq-lines.ts';
+import type { MmioSlot } from '../transport/mmio/identity-slot.ts';
 
 export type OracleProperty = PropertyId | 'P-FAULT';
 
@@ -33,6 +34,8 @@ export interface OracleContext {
   readonly judgeDriver: boolean;
   /** Register decoding: virtio-mmio (the default) or the virtio-pci window (spec/facts/pci-registers.ts). */
   readonly transport?: 'mmio' | 'pci' | undefined;
+  /** What the driver probes in the virtio-mmio window (SimConfig `mmioSlot`); the net device when absent. */
+  readonly mmioSlot?: MmioSlot | undefined;
 }
 
 /** One oracle over one run: feed it events in order, then `finish` at the end of the trace. */

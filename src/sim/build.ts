@@ -10,6 +10,7 @@ import { spawnVcpu } from '../platform/vcpu.ts';
 import { NetDevice } from '../device/net-device.ts';
 import { MmioTransportDevice } from '../transport/mmio/mmio-device.ts';
 import { edgeLines } from '../transport/mmio/irq-lines.ts';
+import { IdentitySlot } from '../transport/mmio/identity-slot.ts';
 import { VirtioMmioDriver } from '../driver/virtio-mmio.ts';
 import { NetDriver } from '../driver/net-driver.ts';
 import { statusProber } from '../driver/status-prober.ts';
@@ -72,6 +73,9 @@ export function attachDriver(config: SimConfig, p: Platform, slot: number): { mm
     spuriousKicks: config.spuriousKicks,
     needsResetRecovery: config.needsResetRecovery,
     protectedGuest: config.protectedGuest,
+    // the workload's packets: the peer's, and with the echo one reply per transmit
+    readMac: config.readMac,
+    removeAfter: config.removeAfterWorkload ? { rxPackets: config.rxPackets + (config.txEcho ? config.txPackets : 0) } : undefined,
   });
   return { mmio, driver };
 }
@@ -110,12 +114,14 @@ export function buildSimulation(config: SimConfig, source: ChoiceSource, onRecor
   });
   device.error = config.deviceError; // needs-reset: where the device meets its one error (§2.1.2)
   const transport = new MmioTransportDevice(world, irq, DEVICE_LINE, device, config.transport === 'mmio-v1' ? 1 : 2, config.lines);
-  const slot = bus.attach(transport);
+  // The window the driver probes: the net device, or one it must leave alone (MMIO-DRV-3/4/5), which has no backend.
+  const present = config.mmioSlot === 'net';
+  const slot = bus.attach(present ? transport : IdentitySlot.of(config.mmioSlot, config.transport === 'mmio-v1' ? 1 : 2));
   const { mmio, driver } = attachDriver(config, p, slot);
   attachMsi(config, { world, irq, transport, mmio, driver }); // MSI hook: nothing for the classic line
   spawnGuest(config, p, mmio, driver);
-  if (config.kicks === 'async') world.spawn('dev.iothread', device.iothread());
-  if (config.workload === 'net') world.spawn('net.peer', device.peer());
-  if (config.spuriousInterrupts > 0) world.spawn('dev.spurious', device.spuriousNotifier(config.spuriousInterrupts)); // NOTIF-DRV-3 fault injection
+  if (config.kicks === 'async' && present) world.spawn('dev.iothread', device.iothread());
+  if (config.workload === 'net' && present) world.spawn('net.peer', device.peer());
+  if (config.spuriousInterrupts > 0 && present) world.spawn('dev.spurious', device.spuriousNotifier(config.spuriousInterrupts)); // NOTIF-DRV-3 fault injection
   return { world, memory: p.memory, irq, device, transport, driver, procNames: world.procs.map((q) => q.name) };
 }

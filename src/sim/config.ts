@@ -9,6 +9,7 @@ import { type InterruptLineProfile, ONE_LINE } from '../transport/mmio/irq-lines
 import type { DriverLineOptions } from '../driver/line-handlers.ts';
 import { type DeviceErrorConfig, NO_DEVICE_ERROR } from '../device/device-error.ts';
 import { DEFAULT_MSI, type IrqDelivery, type MsiSimOptions } from './msi-config.ts';
+import type { MmioSlot } from '../transport/mmio/identity-slot.ts';
 
 export type TransportProfile = 'mmio-v1' | 'mmio-v2';
 
@@ -67,6 +68,14 @@ export interface SimConfig {
   /** The device offers VIRTIO_NET_F_MTU with this mtu in its config (§5.1.4); 0 = not offered. */
   readonly mtu: number;
   // --- end feature negotiation ---
+  // --- mmio transport rules (MMIO-DRV-3/4/5/9/13, MMIO-DEV-5) ---
+  /** What the driver finds in the virtio-mmio window: the net device, or an empty window, a placeholder, a Version 3 device. */
+  readonly mmioSlot: MmioSlot;
+  /** Once the workload is done, the driver is removed (virtnet_remove: reset, then del_vqs, which stops each queue, MMIO-DRV-9). */
+  readonly removeAfterWorkload: boolean;
+  /** virtnet_probe reads the MAC with virtio_cread_bytes: byte reads inside a ConfigGeneration loop (§2.5.1, MMIO-DEV-5). */
+  readonly readMac: boolean;
+  // --- end mmio transport rules ---
   readonly device: DeviceQuirks;
   readonly driver: DriverQuirks;
   // --- needs-reset ---
@@ -111,6 +120,9 @@ export const DEFAULT_CONFIG: SimConfig = {
   protectedGuest: false,
   mtu: 0,
   // --- end feature negotiation ---
+  mmioSlot: 'net',
+  removeAfterWorkload: false,
+  readMac: false,
   device: REFERENCE_DEVICE,
   driver: REFERENCE_DRIVER,
   deviceError: NO_DEVICE_ERROR, // needs-reset

@@ -329,6 +329,33 @@ export const VARIANTS: readonly Variant[] = [
   mutant('mtu-once-negotiated', 'P-FEAT', 'a device that fills feature-dependent config fields from the negotiated features: mtu reads 0 before FEATURES_OK, so the driver\'s virtnet_validate clears MTU (STATUS-DEV-6). A slip; the same mistake is why vDPA config reads before FEATURES_OK were debated',
     { device: { configFieldsOnceNegotiated: true }, config: { mtu: 1500 }, names: ['STATUS-DEV-6'] }),
   // --- end feature negotiation ---
+  // --- mmio transport rules (MMIO-DRV-3/4/5/9/10/13/14, MMIO-DEV-5) ---
+  reference('mmio-v2-placeholder', 'the window holds a virtio-mmio transport with no backend (QEMU -device virtio-mmio alone): DeviceID reads 0, and the driver stops silently after reading it (MMIO-DRV-5, -13)', { mmioSlot: 'placeholder' }),
+  reference('mmio-v2-empty-window', 'no device decodes the window (every read 0): the driver reads MagicValue, finds no "virt" and leaves it (MMIO-DRV-3)', { mmioSlot: 'empty' }),
+  reference('mmio-v2-version3', 'the window holds a device of the 2019 virtio-mmio MSI proposal v1, whose Version reads 3: a driver of Versions 1 and 2 leaves it (MMIO-DRV-4)', { mmioSlot: 'version3' }),
+  mutant('probe-skips-magic', 'P-MMIO', 'a driver that trusts the window it was given (device tree, virtio_mmio.device=) and goes on past a wrong MagicValue: on an empty window it reads Version next (MMIO-DRV-3). A classic slip: the magic check is the only thing telling "no device" from "a device"',
+    { driver: { probeSkipsMagicCheck: true }, config: { mmioSlot: 'empty' }, names: ['MMIO-DRV-3'] }),
+  mutant('probe-any-version', 'P-MMIO', 'a driver that checks only `version < 1` where Linux vm_probe checks `version < 1 || version > 2`: it drives a Version 3 device (the 2019 MSI proposal) as if it knew its layout (MMIO-DRV-4)',
+    { driver: { probeAcceptsAnyVersion: true }, config: { mmioSlot: 'version3' }, names: ['MMIO-DRV-4'] }),
+  mutant('probe-vendor-before-id-check', 'P-MMIO', 'a driver that reads DeviceID and VendorID together, as Linux vm_probe did before it learned of placeholders, and only then checks for DeviceID 0: it touches VendorID of a placeholder (MMIO-DRV-13)',
+    { driver: { readVendorBeforeIdCheck: true }, config: { mmioSlot: 'placeholder' }, names: ['MMIO-DRV-13'] }),
+  mutant('placeholder-reported', 'P-MMIO', 'a driver that treats DeviceID 0 as a failed probe and logs an error, where the spec (and Linux: "End probing now with no error reported") wants silence (MMIO-DRV-5)',
+    { driver: { placeholderReportsError: true }, config: { mmioSlot: 'placeholder' }, names: ['MMIO-DRV-5'] }),
+  mutant('probe-shm-regions', 'P-MMIO', 'a generic transport driver that enumerates shared memory regions at probe for every device type (SHMSel, SHMLen) — virtio-net has none, so its driver must not use the SHM registers (MMIO-DRV-14); Linux asks only when a device driver calls virtio_get_shm_region (virtio-fs, virtio-gpu)',
+    { driver: { probeShmRegions: true }, names: ['MMIO-DRV-14'] }),
+  reference('mmio-v2-remove', 'mmio-v2 whose driver is removed once the traffic is over (virtnet_remove): config work flushed, NAPI disabled, the device reset, then every queue stopped with QueueReady 0 and read back (vm_del_vq, MMIO-DRV-9) — while the link may still announce', { removeAfterWorkload: true }),
+  reference('mmio-v1-remove', 'legacy Version 1 with driver removal: the reset, then QueuePFN 0 for every queue (§4.2.4)', { transport: 'mmio-v1', removeAfterWorkload: true }),
+  reference('pci-msix-remove', 'pci-msix with driver removal: the device is reset with its MSI-X vectors programmed (they return to NO_VECTOR, masked), then the queues are stopped and the vectors freed', { irqDelivery: 'pci-msix', removeAfterWorkload: true }),
+  mutant('stop-queue-no-readback', 'P-MMIO', 'a vm_del_vq without the read-back: QueueReady 0 is written and the driver moves on to the next queue, never synchronising with the device (MMIO-DRV-9). Linux reads it back (WARN_ON(readl(QUEUE_READY))) since Version 2 support; a classic slip of drivers that treat a register write as done when it is posted',
+    { driver: { stopQueueWithoutReadback: true }, config: { removeAfterWorkload: true }, names: ['MMIO-DRV-9'] }),
+  reference('mmio-v2-config-generation', 'mmio-v2 whose driver reads the MAC at probe as virtnet_probe does (virtio_cread_bytes: byte reads inside a ConfigGeneration loop) while the link announces (a config change) as soon as the driver is there: a change during the read bumps the generation and the driver reads again', { readMac: true, earlyAnnounce: true, announceEvery: 0 }),
+  mutant('config-generation-frozen', 'P-CFG', 'a device whose ConfigGeneration is hard-wired (common in small device models: `case VIRTIO_MMIO_CONFIG_GENERATION: return 0`) yet whose config changes (a link announce): a change during the driver\'s MAC read leaves two equal generations around a torn read (MMIO-DEV-5)',
+    { device: { configGenerationFrozen: true }, config: { readMac: true, earlyAnnounce: true, announceEvery: 0 }, names: ['MMIO-DEV-5'] }),
+  mutant('isr-undefined-bit', 'P-ISR', 'a device that sets InterruptStatus bit 2, which v1.4 does not define, with every used-buffer notification (as a device built to a later draft might): bits of events that did not happen must read 0 (MMIO-DEV-3). The reference driver is unharmed: vm_interrupt tests each bit and acks what it read',
+    { device: { isrUndefinedBit: true }, names: ['MMIO-DEV-3'] }),
+  mutant('isr-equality-dispatch', 'P-ISR', 'the bit-2 device with a driver whose interrupt handler dispatches on equality (`if (status == VIRTIO_MMIO_INT_VRING)`, a classic slip where `&` was meant): the undefined bit hides the used-buffer bit, no queue is scanned and the notification is lost (MMIO-DRV-10)',
+    { device: { isrUndefinedBit: true }, driver: { isrEqualityDispatch: true }, names: ['MMIO-DRV-10'] }),
+  // --- end mmio transport rules ---
 ];
 
 export function variantByName(name: string): Variant | undefined {

@@ -51,6 +51,8 @@ export class DeviceInterruptLines {
     private readonly emit: Emit,
     /** The mutant's formula: queue q on line q mod N (not shared with the driver). */
     private readonly byQueueIndex = false,
+    /** The fault injection: bits v1.4 does not define, set with every used-buffer bit (against MMIO-DEV-3). 0 = none. */
+    private readonly undefinedVringBits = 0,
   ) {
     this.status = new Array(profile.status === 'per-line' ? profile.count : 1).fill(0);
   }
@@ -89,8 +91,9 @@ export class DeviceInterruptLines {
     const bit = kind === 'vring' ? MMIO_INT.VRING : MMIO_INT.CONFIG;
     const line = this.lineOf(kind, q);
     const s = this.profile.status === 'per-line' ? line : 0;
-    this.status[s]! |= bit;
-    this.emit('dev.isr', { value: this.status[s]!, set: bit, q, line });
+    const set = kind === 'vring' ? bit | this.undefinedVringBits : bit;
+    this.status[s]! |= set;
+    this.emit('dev.isr', { value: this.status[s]!, set, q, line });
     const site = `dev.raise_${kind}`;
     this.irq.drive(this.base + line, 1, site); // a level: its InterruptStatus ≠ 0 (MMIO-DEV-8)
     if (this.edges) this.irq.drive(this.base + line, 0, site); // an edge (irqfd): the controller latched it

@@ -13,6 +13,9 @@ import type { NetDevice } from '../../device/net-device.ts';
 import { DeviceInterruptLines, type InterruptLineProfile, ONE_LINE } from './irq-lines.ts';
 import type { MsiRegisterBlock } from '../msi/msi-block.ts';
 
+/** An InterruptStatus bit v1.4 does not define (§4.2.2: bits 0 and 1 only), for the `isrUndefinedBit` fault. */
+const ISR_UNDEFINED_BIT = 1 << 2;
+
 export class MmioTransportDevice implements MmioDevice, DeviceTransport {
   /** InterruptStatus (§4.2.2): bit 0 used buffer, bit 1 configuration change; per line with several. */
   readonly lines: DeviceInterruptLines;
@@ -34,7 +37,8 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
     lineProfile: InterruptLineProfile = ONE_LINE,
   ) {
     device.transport = this;
-    this.lines = new DeviceInterruptLines(irq, line, lineProfile, () => device.guestFeatures, (name, data) => this.emit(name, data), device.quirks.lineByQueueIndex);
+    this.lines = new DeviceInterruptLines(irq, line, lineProfile, () => device.guestFeatures, (name, data) => this.emit(name, data), device.quirks.lineByQueueIndex,
+      device.quirks.isrUndefinedBit ? ISR_UNDEFINED_BIT : 0); // the fault injection: InterruptStatus bit 2 (MMIO-DEV-3)
     this.queueAlign = device.queues.map(() => 4096);
     this.queuePfn = device.queues.map(() => 0);
   }
@@ -86,6 +90,8 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
       case MMIO_EXPERIMENTAL_LINES.LineInterruptStatus: return this.lines.profile.status === 'per-line' ? this.lines.lineStatus : 0;
       case MMIO.Status: return d.status;
       case MMIO.ConfigGeneration: return this.version === 2 ? d.configGeneration : 0;
+      // §4.2.2: no shared memory region (virtio-net has none) — length and base read −1.
+      case MMIO.SHMLenLow: case MMIO.SHMLenHigh: case MMIO.SHMBaseLow: case MMIO.SHMBaseHigh: return this.version === 2 ? 0xffffffff : 0;
       default: return 0; // write-only or unknown register: QEMU logs a guest error and reads 0
     }
   }
