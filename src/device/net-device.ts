@@ -103,6 +103,16 @@ export class NetDevice extends VirtioDeviceCore {
     return v;
   }
 
+  /**
+   * A config write (§5.1.4): a legacy driver may write mac (Legacy Interface: always
+   * writable); nothing else in virtio-net's config is the driver's to write, and a modern
+   * device ignores it.
+   */
+  writeConfig(off: number, size: number, value: number): void {
+    if (!this.legacy) return;
+    for (let i = 0; i < size; i++) if (off + i < 6) this.mac[off + i] = (value >>> (8 * i)) & 0xff;
+  }
+
   private configByte(off: number): number {
     if (off < 6) return this.mac[off]!;
     if (off === NET_CONFIG.status) return this.linkStatus;

@@ -4,7 +4,7 @@
 // max_virtqueue_pairs of them and a control queue. Each vCPU runs `cpuMain`: NAPI softirq
 // work first, then queued tasks.
 
-import { type Process, type StoreBuffer, load, mmioRead, note, runningStoreBuffer, store, wait } from '../kernel/index.ts';
+import { type Process, type StoreBuffer, load, mmioRead, mmioWrite, note, runningStoreBuffer, store, wait } from '../kernel/index.ts';
 import { MMIO } from '../../spec/facts/mmio-registers.ts';
 import { splitRing } from '../../spec/facts/split-ring-layout.ts';
 import { STATUS } from '../../spec/facts/status-bits.ts';
@@ -37,7 +37,12 @@ export interface NetDriverOptions {
   readonly removeAfter?: { readonly rxPackets: number } | undefined;
   /** virtnet_probe reads the MAC (virtio_cread_bytes, in a ConfigGeneration loop) when VIRTIO_NET_F_MAC is negotiated. */
   readonly readMac?: boolean | undefined;
+  /** The MAC is set while probing, before DRIVER_OK (see SimConfig.setMacDuringProbe). */
+  readonly setMacDuringProbe?: boolean | undefined;
 }
+
+/** A locally administered unicast address (bit 1 of the first byte set): what `ip link set address` writes. */
+const LOCAL_MAC: readonly number[] = [0x02, 0x00, 0x00, 0xc0, 0xff, 0xee];
 
 /** Work a CPU runs when it is ready (a process context, below softirq). */
 export interface Task {
@@ -177,9 +182,11 @@ export class NetDriver {
       return yield* this.fail('device must provide VIRTIO_F_ACCESS_PLATFORM');
     }
     if (!legacy || m.quirks.featuresOkOnLegacy) { // virtio_features_ok: `if (!virtio_has_feature(dev, VIRTIO_F_VERSION_1)) return 0;`
+      if (m.quirks.macBeforeFeaturesOk) yield* this.writeConfigMac(LOCAL_MAC); // the slip: STATUS-DRV-6
       yield* this.addStatus(STATUS.FEATURES_OK); // step 5
       const status = yield* m.getStatus(); // step 6: read back (STATUS-DRV-8)
-      if (!(status & STATUS.FEATURES_OK)) return yield* this.fail('device refused FEATURES_OK'); // STATUS-DRV-9, FEAT-DRV-4
+      // STATUS-DRV-9, FEAT-DRV-4; the slip goes on as if the device had agreed.
+      if (!(status & STATUS.FEATURES_OK) && !m.quirks.ignoreFeaturesRefusal) return yield* this.fail('device refused FEATURES_OK');
       // The slip: a feature turned on once the set is frozen (STATUS-DRV-7).
       if (m.quirks.featureAfterFeaturesOk) yield* m.finalizeFeatures(this.features | (offered & featureMask(VIRTIO_F.EVENT_IDX)));
     }
@@ -214,6 +221,8 @@ export class NetDriver {
     }
     for (const pair of this.pairs) for (let i = 0; i < pair.rx.layout.num; i++) yield* this.addRxBuffer(pair, i);
     if (m.quirks.kickBeforeDriverOk) yield* this.kick(this.pairs[0]!.rx); // BZ-LNX-02: a kick before DRIVER_OK
+    // register_netdevice came first (before 50c0ada627f5): `ip link set address` may run now.
+    if (this.options.setMacDuringProbe) yield* this.setMacAddress(LOCAL_MAC);
     yield* this.addStatus(STATUS.DRIVER_OK); // step 8: virtio_device_ready
     yield* m.configEnable(0); // virtio_dev_probe: virtio_config_core_enable once the driver's probe returned
     // The slip: the control queue set up on first use, after DRIVER_OK (against STATUS-DRV-5, §3.1.1 step 7 before step 8).
@@ -237,6 +246,20 @@ export class NetDriver {
     }
     this.queueTransmits(mq);
     this.opened = true; // needs-reset: a recovery waits for open to finish
+  }
+
+  /**
+   * `virtnet_set_mac_address` without CTRL_MAC_ADDR: a legacy device (no VERSION_1) that has
+   * VIRTIO_NET_F_MAC takes the address in its config, byte by byte (virtio_cwrite8); a modern
+   * device's mac is not the driver's to write, so nothing goes to the device.
+   */
+  private *setMacAddress(mac: readonly number[]): Process {
+    if (!hasFeature(this.features, VIRTIO_NET_F.MAC) || hasFeature(this.features, VIRTIO_F.VERSION_1)) return;
+    yield* this.writeConfigMac(mac);
+  }
+
+  private *writeConfigMac(mac: readonly number[]): Process {
+    for (let i = 0; i < 6; i++) yield mmioWrite(this.mmio.dev, MMIO.Config + NET_CONFIG.mac + i, mac[i]!, 'drv.config.write_mac', 1);
   }
 
   /** virtnet_find_vqs' control queue: the last queue, polled (no callback), with its command buffer. */
@@ -406,10 +429,18 @@ export class NetDriver {
   }
 
   /** virtio_dev_probe's `err:` path: FAILED, then nothing more (FEAT-DRV-4, STATUS-DRV-9). */
+  /** The retrying slip tries once more (retryWithoutReset). */
+  private retried = false;
+
   private *fail(reason: string): Process {
     yield note('drv.probeFailed', { reason });
     if (this.mmio.quirks.giveUpWithoutFailed) return; // the slip: an early return before the FAILED
     yield* this.addStatus(STATUS.FAILED);
+    // The slip: a second attempt from where the first one failed, without the reset (STATUS-DRV-3).
+    if (this.mmio.quirks.retryWithoutReset && !this.retried) {
+      this.retried = true;
+      yield* this.mmio.setStatus(STATUS.ACKNOWLEDGE); // the init routine's first step, with the reset forgotten
+    }
   }
 
   private setupPair(index: number, rx: Vring, tx: Vring): void {

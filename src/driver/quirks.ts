@@ -66,6 +66,12 @@ export interface DriverQuirks {
   readonly txAllQueuesBeforePairsSet: boolean;
   /** The guest is a harness that breaks driver rules on purpose, to drive a device fault: only the device is judged. */
   readonly harness: boolean;
+  /** Writes the MAC into config before FEATURES_OK (a legacy-only path taken on a modern device, against STATUS-DRV-6). */
+  readonly macBeforeFeaturesOk: boolean;
+  /** Reads FEATURES_OK back cleared and initialises on regardless (against STATUS-DRV-9). */
+  readonly ignoreFeaturesRefusal: boolean;
+  /** After setting FAILED, starts a new attempt (ACKNOWLEDGE) without resetting first (against STATUS-DRV-3). */
+  readonly retryWithoutReset: boolean;
   // --- notifications ---
   /** Takes a used-buffer notification as one completed buffer: vring_interrupt without more_used, and the next get_buf consumes an entry without reading used.idx (against NOTIF-DRV-3). */
   readonly interruptMeansUsed: boolean;
@@ -141,6 +147,9 @@ export const REFERENCE_DRIVER: DriverQuirks = {
   setUpFewerPairs: false,
   txAllQueuesBeforePairsSet: false,
   harness: false,
+  macBeforeFeaturesOk: false,
+  ignoreFeaturesRefusal: false,
+  retryWithoutReset: false,
   // --- notifications ---
   interruptMeansUsed: false,
   usedRingNotZeroed: false,

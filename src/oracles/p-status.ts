@@ -13,6 +13,9 @@ type DriverSnap = SnapshotFrom<typeof driverStatusMachine>;
 type DeviceSnap = SnapshotFrom<typeof deviceStatusMachine>;
 
 function driverRequirements(ev: DriverStatusEvent, snap: DriverSnap): { ids: string[]; why: string } {
+  // After a refused FEATURES_OK nothing may go on (STATUS-DRV-9); after FAILED only a reset (STATUS-DRV-3).
+  if (snap.value === 'featuresRejected') return { ids: ['STATUS-DRV-9'], why: 'the device refused FEATURES_OK: the driver must not go on initialising (FAILED or a reset only)' };
+  if (snap.value === 'failed') return { ids: ['STATUS-DRV-3'], why: 'after FAILED only a reset may precede a new initialisation attempt' };
   switch (ev.type) {
     case 'drv.kick': return { ids: ['STATUS-DRV-10'], why: 'a driver must not notify the device before DRIVER_OK' };
     case 'drv.writeDriverFeatures': return { ids: ['STATUS-DRV-7'], why: 'features are frozen once FEATURES_OK is written' };
@@ -26,7 +29,6 @@ function driverRequirements(ev: DriverStatusEvent, snap: DriverSnap): { ids: str
         return { ids: ['FEAT-DRV-9', 'STATUS-DRV-5'], why: 'a device that does not offer VERSION_1 is a legacy device, whose initialisation has no FEATURES_OK step (§2.2.3, §3.1.2)' };
       }
       if (snap.value === 'featuresOkUnconfirmed') return { ids: ['STATUS-DRV-8'], why: 'after setting FEATURES_OK the driver must read status back before going on' };
-      if (snap.value === 'failed' || snap.value === 'featuresRejected') return { ids: ['STATUS-DRV-3', 'STATUS-DRV-9'], why: 'after FAILED or a refused FEATURES_OK only a reset may follow' };
       if (ev.type === 'drv.writeStatus') {
         const held = snap.context.status & ~STATUS.DEVICE_NEEDS_RESET;
         const added = ev.value & ~held;

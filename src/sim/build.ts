@@ -75,6 +75,7 @@ export function attachDriver(config: SimConfig, p: Platform, slot: number): { mm
     protectedGuest: config.protectedGuest,
     // the workload's packets: the peer's, and with the echo one reply per transmit
     readMac: config.readMac,
+    setMacDuringProbe: config.setMacDuringProbe,
     removeAfter: config.removeAfterWorkload ? { rxPackets: config.rxPackets + (config.txEcho ? config.txPackets : 0) } : undefined,
   });
   return { mmio, driver };

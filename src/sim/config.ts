@@ -76,6 +76,12 @@ export interface SimConfig {
   /** virtnet_probe reads the MAC with virtio_cread_bytes: byte reads inside a ConfigGeneration loop (§2.5.1, MMIO-DEV-5). */
   readonly readMac: boolean;
   // --- end mmio transport rules ---
+  /**
+   * The administrator sets the MAC (`ip link set address`) while the driver still probes: Linux
+   * before 50c0ada627f5 registered the netdev before DRIVER_OK, and `virtnet_set_mac_address`
+   * writes a legacy device's config mac byte by byte (§5.1.4 legacy: always writable).
+   */
+  readonly setMacDuringProbe: boolean;
   readonly device: DeviceQuirks;
   readonly driver: DriverQuirks;
   // --- needs-reset ---
@@ -123,6 +129,7 @@ export const DEFAULT_CONFIG: SimConfig = {
   mmioSlot: 'net',
   removeAfterWorkload: false,
   readMac: false,
+  setMacDuringProbe: false,
   device: REFERENCE_DEVICE,
   driver: REFERENCE_DRIVER,
   deviceError: NO_DEVICE_ERROR, // needs-reset

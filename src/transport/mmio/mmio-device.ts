@@ -100,6 +100,7 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
     const d = this.device;
     const vq = this.vq;
     if (this.msi?.claims(off)) { this.msi.write(off, value, this.queueSel); return undefined; } // MSI hook
+    if (off >= MMIO.Config) { d.writeConfig(off - MMIO.Config, _size, value); return undefined; }
     switch (off) {
       case MMIO.DeviceFeaturesSel: this.deviceFeaturesSel = value; return undefined;
       case MMIO.DriverFeaturesSel: this.driverFeaturesSel = value; return undefined;
