@@ -6,7 +6,7 @@ import { initialTransition, type SnapshotFrom } from 'xstate';
 import { featureNegotiationMachine, memoStepper, type FeatureEvent } from '../../models/index.ts';
 import { STATUS } from '../../spec/facts/status-bits.ts';
 import { NET_CONFIG, NET_MIN_MTU } from '../../spec/facts/net.ts';
-import { VIRTIO_F, VIRTIO_F_EXPERIMENTAL, VIRTIO_NET_F, featureMask, formatFeatures, hasFeature, unhonourableOffer, unmetDependency } from '../../spec/facts/feature-bits.ts';
+import { MMIO_UNSUPPORTED_FEATURES, VIRTIO_F, VIRTIO_F_EXPERIMENTAL, VIRTIO_NET_F, featureMask, formatFeatures, hasFeature, unhonourableOffer, unmetDependency } from '../../spec/facts/feature-bits.ts';
 import { VIRTIO_F_EXPERIMENTAL_MMIO_MSI } from '../../spec/facts/msi-registers.ts';
 import type { Oracle, OracleRun, Violation } from './types.ts';
 import type { ProtocolEvent } from './decode.ts';
@@ -35,6 +35,18 @@ const EARLY_FIELDS = [
   { name: 'max_virtqueue_pairs', off: NET_CONFIG.maxVirtqueuePairs, feature: VIRTIO_NET_F.MQ, min: 1, max: 0x8000 },
 ] as const;
 
+/** Which of FEATURES_OK's conditions the accepted set breaks (the statechart's guard tests them together). */
+function setFeaturesOkProblem(c: Snap['context']): { ids: string[]; why: string } {
+  const ids: string[] = [];
+  const why: string[] = [];
+  if ((c.accepted & ~c.offered) !== 0n) { ids.push('FEAT-DRV-1'); why.push(`${formatFeatures(c.accepted & ~c.offered)} never offered`); }
+  const unmet = unmetDependency(c.accepted);
+  if (unmet) { ids.push('FEAT-DRV-2'); why.push(`${unmet.name} without its prerequisites`); }
+  const unsupported = c.transport === 'mmio' ? c.accepted & featureMask(...MMIO_UNSUPPORTED_FEATURES) : 0n;
+  if (unsupported !== 0n) { ids.push('FEAT-DRV-3'); why.push(`${formatFeatures(unsupported)} not supported by virtio-mmio (§4.2.5)`); }
+  return ids.length ? { ids, why: `the accepted set must be offered, closed under dependencies and valid for the transport — here ${why.join('; ')}` } : WHY['drv.setFeaturesOk'];
+}
+
 const step = memoStepper(featureNegotiationMachine);
 const initial: Snap = initialTransition(featureNegotiationMachine, { transport: 'mmio', deviceType: 'net' })[0];
 /** PCI hook: a virtio-pci device other than net (v86's console) — transport features allowed over PCI, no net dependencies. */
@@ -62,7 +74,7 @@ class FeatRun implements OracleRun {
       const { ids, why } = before.value === 'refused' && ev.type === 'dev.featuresOk'
         // §2.2.2 / §3.1.1 step 6: a refusal is FEATURES_OK left clear, in every read-back until reset.
         ? { ids: ['STATUS-DEV-5', 'FEAT-DEV-2'], why: 'a device that cannot accept the feature set must leave FEATURES_OK clear, so the driver reads it back clear' }
-        : WHY[ev.type];
+        : ev.type === 'drv.setFeaturesOk' ? setFeaturesOkProblem(before.context) : WHY[ev.type];
       this.violations.push({
         property: 'P-FEAT', requirements: ids, at,
         summary: `${ev.type} rejected in ${String(before.value)} (accepted ${formatFeatures(before.context.accepted)})`,

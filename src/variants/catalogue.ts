@@ -319,7 +319,7 @@ export const VARIANTS: readonly Variant[] = [
   mutant('admin-vq-offered-on-mmio', 'P-FEAT', 'a device model that shares one feature set between its PCI and MMIO transports offers ADMIN_VQ (41) over virtio-mmio, which does not support it (§4.2.5, FEAT-DEV-3); the reference driver ignores the bit (FEAT-DRV-3/5) and runs. A slip',
     { device: { offerAdminVqOnMmio: true }, names: ['FEAT-DEV-3'] }),
   mutant('admin-vq-negotiated-on-mmio', 'P-FEAT', 'the ADMIN_VQ-over-MMIO device with a driver that keeps every offered transport bit (virtio_dev_probe\'s 28–41 loop without the vring_transport_features filter, FEAT-DRV-3): the driver\'s FEATURES_OK is invalid, the device accepts it — the negotiation is agreed on a set the transport cannot carry. A slip on both sides',
-    { device: { offerAdminVqOnMmio: true }, driver: { keepTransportFeatures: true }, names: ['FEAT-DEV-3'] }),
+    { device: { offerAdminVqOnMmio: true }, driver: { keepTransportFeatures: true }, names: ['FEAT-DEV-3', 'FEAT-DRV-3'] }),
   mutant('version-1-not-offered', 'P-FEAT', 'a Version 2 (modern layout) device that does not offer VERSION_1, as a legacy backend wired to a modern register file would (FEAT-DEV-5, §6.2); the reference driver refuses it (Linux vm_finalize_features: "New virtio-mmio devices (version 2) must provide VIRTIO_F_VERSION_1"), sets FAILED and stops',
     { device: { omitVersion1: true }, names: ['FEAT-DEV-5'] }),
   mutant('version-1-dropped', 'P-FEAT', 'a driver that filters the offer through its device-type feature table only (virtnet\'s feature_table) and so drops VERSION_1, then sets FEATURES_OK (FEAT-DRV-6, §6.1); Linux keeps transport bits in virtio_dev_probe. A slip',
