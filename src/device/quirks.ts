@@ -74,6 +74,14 @@ export interface DeviceQuirks {
   /** Changes config without changing ConfigGeneration, as devices before the counter did (against MMIO-DEV-5). */
   readonly configGenerationFrozen: boolean;
   // --- end mmio transport rules ---
+  // --- reset ---
+  /** Reset keeps a sticky DEVICE_NEEDS_RESET in Status instead of returning it to 0 (against STATUS-DEV-3). */
+  readonly resetKeepsNeedsReset: boolean;
+  /** The QueueReady register is a latch the reset does not clear: it reads 1 until written (against MMIO-DEV-4). */
+  readonly queueReadyLatchSurvivesReset: boolean;
+  /** Signals a configuration change whenever its status changes, a reset included (against STATUS-DEV-4). */
+  readonly configIrqOnReset: boolean;
+  // --- end reset ---
 }
 
 export const REFERENCE_DEVICE: DeviceQuirks = {
@@ -117,4 +125,7 @@ export const REFERENCE_DEVICE: DeviceQuirks = {
   isrUndefinedBit: false,
   configGenerationFrozen: false,
   // --- end mmio transport rules ---
+  resetKeepsNeedsReset: false,
+  queueReadyLatchSurvivesReset: false,
+  configIrqOnReset: false,
 };

@@ -84,7 +84,7 @@ export abstract class VirtioDeviceCore {
     if (value === 0) {
       this.transport.emit('dev.status', { value: 0 }); // the write is accepted: a reset request (§2.4.1)
       this.reset();
-      return undefined;
+      return this.quirks.configIrqOnReset ? this.signalStatusChange() : undefined;
     }
     const next = this.quirks.statusNewBitOnly ? this.acceptNewBitOnly(cur, value) : this.acceptStrict(cur, value);
     if (next === undefined) {
@@ -240,9 +240,14 @@ export abstract class VirtioDeviceCore {
     yield this.transport.notifyEffect('vring', vq.index);
   }
 
+  /** The configIrqOnReset slip: a config-change interrupt for the new status, 0 included. */
+  private *signalStatusChange(): Process {
+    yield this.transport.notifyEffect('config', -1);
+  }
+
   /** Device reset (§2.4.1, MMIO-DEV-4): status 0, queues and interrupt status cleared. */
   reset(): void {
-    this.status = 0;
+    this.status = this.quirks.resetKeepsNeedsReset ? this.status & STATUS.DEVICE_NEEDS_RESET : 0; // the slip keeps the error bit
     this.guestFeatures = 0n;
     this.activated = false;
     this.activationPending = false;

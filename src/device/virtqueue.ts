@@ -28,6 +28,8 @@ export class DeviceVirtqueue {
   avail = 0;
   used = 0;
   ready = false;
+  /** Whether the queue was ready when it was last reset (for a register file that latches QueueReady). */
+  wasReady = false;
   /** next_avail: the next avail ring index the device will read (QEMU last_avail_idx). */
   lastAvailIdx = 0;
   /** Device's copy of used.idx (QEMU used_idx). */
@@ -52,6 +54,7 @@ export class DeviceVirtqueue {
   }
 
   reset(): void {
+    this.wasReady = this.ready;
     this.num = 0; this.desc = 0; this.avail = 0; this.used = 0; this.ready = false;
     this.lastAvailIdx = 0; this.usedIdx = 0; this.signalledUsed = 0; this.signalledUsedValid = false; this.broken = false;
     this.batchNotify = false;

@@ -83,6 +83,11 @@ class MmioRun implements OracleRun {
       this.fail('MMIO-DEV-2', at, `Version read ${value} on a Version ${v} device`,
         `Let the device implement the Version ${v} register layout${v === 2 ? ' (a modern device)' : ''}. Then Version must read ${v} (MMIO-DEV-2). However it read ${value}.`);
     }
+    // (The queue state below is tracked from a judged driver's writes only.)
+    if (this.ctx.judgeDriver && !write && off === MMIO.QueueReady && this.ctx.mmioVersion === 2 && value !== 0 && !this.ready.has(this.queueSel)) {
+      this.fail('MMIO-DEV-4', at, `QueueReady of vq${this.queueSel} read ${value}, but the driver has not enabled it since the reset`,
+        `Let the driver reset the device (Status 0) or stop vq${this.queueSel} (QueueReady 0). Then QueueReady reads 0 until the driver writes 1 (§4.2.2.1: a reset clears every queue's QueueReady, MMIO-DEV-4). However it read ${value}: the driver takes the queue for one still in use.`);
+    }
     if (!this.ctx.judgeDriver) return;
     this.probe.onAccess(off, write, value, at, name);
     if (off < MMIO.Config) {

@@ -58,6 +58,9 @@ class StatusRun implements OracleRun {
   private readonly availIdxStored = new Map<number, number>();
   // --- end needs-reset ---
 
+  /** The device noted a completed reset and the driver has not read or written Status since (STATUS-DEV-3). */
+  private resetShown = false;
+
   constructor(mmioVersion: 1 | 2, private readonly judgeDriver: boolean, private readonly rings: RingView, private readonly mmio: boolean) {
     this.legacy = mmioVersion === 1;
     this.drv = initialDriver[this.legacy ? 1 : 0]!;
@@ -83,8 +86,10 @@ class StatusRun implements OracleRun {
     const { snapshot, accepted } = stepDevice(before, ev);
     if (!accepted) {
       const what = ev.type === 'dev.storeStatus' ? `now holds Status=${formatStatus(ev.value)}` : ev.type === 'dev.activate' ? 'went live' : ev.type === 'dev.useBuffer' ? `used a buffer of vq${ev.queue}` : ev.type === 'dev.notifyUsed' ? `notified vq${ev.queue}` : ev.type.replace('dev.', '');
-      this.fail(at, ['STATUS-DEV-1', 'STATUS-DEV-4'], `device ${what} in state ${String(before.value)} (status ${formatStatus(before.context.status)})`,
-        'The device-role statechart does not accept this: a device is live only after a valid DRIVER_OK (with FEATURES_OK for a modern device), and holds only a status a conforming driver could have produced.');
+      // After a reset (status 0) nothing but a new initialisation may follow (STATUS-DEV-4); before DRIVER_OK, no queue work (STATUS-DEV-1).
+      const ids = before.value === 'reset' && ev.type !== 'dev.storeStatus' ? ['STATUS-DEV-4'] : ['STATUS-DEV-1', 'STATUS-DEV-4'];
+      this.fail(at, ids, `device ${what} in state ${String(before.value)} (status ${formatStatus(before.context.status)})`,
+        'The device-role statechart does not accept this: a device is live only after a valid DRIVER_OK (with FEATURES_OK for a modern device), sends nothing once reset until the driver initialises it again, and holds only a status a conforming driver could have produced.');
     }
     this.dev = snapshot;
   }
@@ -96,10 +101,16 @@ class StatusRun implements OracleRun {
   onEvent(ev: ProtocolEvent, at: number): void {
     switch (ev.t) {
       case 'drv.writeStatus':
+        this.resetShown = false;
         if (ev.value === 0 || (ev.value & STATUS.FAILED) !== 0) this.sawNeedsResetAt = -1; // recovered by reset, or gave up (STATUS-DRV-4)
         this.driver({ type: 'drv.writeStatus', value: ev.value }, at);
         break;
       case 'drv.readStatus':
+        if (this.resetShown && ev.value !== 0) {
+          this.fail(at, ['STATUS-DEV-3'], `Status read 0x${ev.value.toString(16)} after the device reset`,
+            'Let the driver write 0 and the device complete its reset. Then Status must read 0 (§2.4.1) until the driver sets a bit again. However it still shows bits of the old life, so a driver waiting for 0 waits for ever.');
+        }
+        this.resetShown = false;
         if ((ev.value & STATUS.DEVICE_NEEDS_RESET) !== 0 && this.sawNeedsResetAt < 0) this.sawNeedsResetAt = at;
         this.driver({ type: 'drv.readStatus', value: ev.value }, at);
         break;
@@ -112,7 +123,7 @@ class StatusRun implements OracleRun {
         switch (ev.name) {
           case 'dev.status': this.device({ type: 'dev.storeStatus', value: Number(ev.data.value) }, at); break;
           case 'dev.activate': this.device({ type: 'dev.activate' }, at); break;
-          case 'dev.reset': this.availIdxStored.clear(); this.device({ type: 'dev.reset' }, at); break;
+          case 'dev.reset': this.resetShown = true; this.availIdxStored.clear(); this.device({ type: 'dev.reset' }, at); break;
           case 'dev.needsReset': this.device({ type: 'dev.setNeedsReset' }, at); break;
           case 'dev.queueReady': this.availIdxStored.delete(Number(ev.data.q)); break;
           case 'dev.popAvail': this.device({ type: 'dev.useBuffer', queue: Number(ev.data.q) }, at); break;

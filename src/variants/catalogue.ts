@@ -234,6 +234,14 @@ export const VARIANTS: readonly Variant[] = [
     { names: ['STATUS-DRV-9'], driver: { ignoreFeaturesRefusal: true }, config: { requireAccessPlatform: true } }),
   mutant('retry-without-reset', 'P-STATUS', 'a driver that, having set FAILED (the device refused FEATURES_OK), tries again from ACKNOWLEDGE without resetting the device first (STATUS-DRV-3)',
     { names: ['STATUS-DRV-3'], driver: { retryWithoutReset: true }, config: { requireAccessPlatform: true } }),
+  // --- after a reset (§2.4.1, §4.2.2.1) ---
+  mutant('reset-keeps-needs-reset', 'P-STATUS', 'a device whose reset clears everything but a sticky DEVICE_NEEDS_RESET: Status never reads 0 again, and the recovering driver waits for the reset to complete for ever (STATUS-DEV-3)',
+    { names: ['STATUS-DEV-3'], device: { resetKeepsNeedsReset: true }, config: { deviceError: { at: 'backend', afterBuffers: 3 }, needsResetRecovery: true } }),
+  mutant('queue-ready-latched', 'P-MMIO', 'a register file whose QueueReady latch the reset does not clear: after recovering from DEVICE_NEEDS_RESET the driver reads QueueReady 1 for a queue it has not set up, and takes it for one in use (MMIO-DEV-4; Linux vm_setup_vq returns -ENOENT)',
+    { names: ['MMIO-DEV-4'], device: { queueReadyLatchSurvivesReset: true }, config: { deviceError: { at: 'backend', afterBuffers: 3 }, needsResetRecovery: true } }),
+  mutant('config-irq-on-reset', 'P-STATUS', 'a device that signals a configuration change whenever its status changes, the reset included: right after showing status 0 it raises the config interrupt (STATUS-DEV-4: nothing is sent until the driver initialises the device again)',
+    { names: ['STATUS-DEV-4'], device: { configIrqOnReset: true } }),
+  // --- end after a reset ---
   mutant('ack-all-ones', 'P-ISR', 'a driver that acks an interrupt by writing all ones to InterruptACK instead of the bits it read (MMIO-DRV-11): undefined bits, and an event raised since the read is cleared unseen',
     { names: ['MMIO-DRV-11'], driver: { ackAllOnes: true } }),
   mutant('avail-flag-bit-number', 'P-FEAT', 'a driver that stores NO_INTERRUPT as `1 << VRING_AVAIL_F_NO_INTERRUPT` (= 2), the bit number taken for a mask (NOTIF-DRV-1: avail.flags is 0 or 1); the device never sees the hint',

@@ -20,6 +20,8 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
   /** InterruptStatus (§4.2.2): bit 0 used buffer, bit 1 configuration change; per line with several. */
   readonly lines: DeviceInterruptLines;
   private queueSel = 0;
+  /** Queues whose QueueReady still reads 1 after a reset (the queueReadyLatchSurvivesReset slip). */
+  private readonly readyLatch = new Set<number>();
   private deviceFeaturesSel = 0;
   private driverFeaturesSel = 0;
   private guestPageSize = 4096;
@@ -60,6 +62,8 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
   }
 
   resetTransport(): void {
+    // The slip: QueueReady reads as it did before the reset (the register is not cleared with the queue).
+    if (this.device.quirks.queueReadyLatchSurvivesReset) for (const vq of this.device.queues) if (vq.wasReady) this.readyLatch.add(vq.index);
     this.lines.reset(); // MMIO-DEV-4: reset clears InterruptStatus
     this.queuePfn.fill(0);
     this.queueSel = 0;
@@ -84,7 +88,7 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
         if (this.version === 1 && this.queuePfn[this.queueSel]) return 0; // legacy: only while QueuePFN is 0
         return this.vq ? this.vq.numMax : 0;
       }
-      case MMIO.QueueReady: return this.version === 2 && this.vq?.ready ? 1 : 0;
+      case MMIO.QueueReady: return this.version === 2 && (this.vq?.ready || this.readyLatch.has(this.queueSel)) ? 1 : 0;
       case MMIO_LEGACY.QueuePFN: return this.version === 1 ? this.queuePfn[this.queueSel] ?? 0 : 0;
       case MMIO.InterruptStatus: return this.lines.interruptStatus;
       case MMIO_EXPERIMENTAL_LINES.LineInterruptStatus: return this.lines.profile.status === 'per-line' ? this.lines.lineStatus : 0;
@@ -134,6 +138,7 @@ export class MmioTransportDevice implements MmioDevice, DeviceTransport {
   private setReady(q: number, ready: boolean): void {
     const vq = this.device.queues[q]!;
     vq.ready = ready;
+    this.readyLatch.delete(q);
     this.emit('dev.queueReady', { q, ready, num: vq.num, desc: vq.desc, avail: vq.avail, used: vq.used, width: vq.width });
   }
 
