@@ -5,6 +5,7 @@ import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { checkQemu } from './check-qemu.ts';
+import { QEMU_TRACE_MUTANTS } from './trace-mutants.ts';
 
 const fixture = (name: string) => new URL(`../../fixtures/qemu/${name}`, import.meta.url).pathname;
 const REAL = '/work/shared/traces/qemu';
@@ -18,15 +19,7 @@ describe('checkQemu on the shipped excerpt and its corrupted copies', () => {
     expect(r.skipped.map((s) => s.property)).toEqual(expect.arrayContaining(['P-QUIESCE', 'P-IRQ-MUST', 'P-KICK-MUST', 'P-MQ']));
   });
 
-  const CASES: readonly [file: string, property: string, requirement: string, line: number, summary: RegExp][] = [
-    ['status-out-of-order.qemu.txt', 'P-STATUS', 'STATUS-DRV-5', 76, /driver wrote Status=ACK\|DRV\|DRV_OK in state driver/],
-    ['features-ok-not-read-back.qemu.txt', 'P-STATUS', 'STATUS-DRV-5', 102, /queueSetup in state featuresOkUnconfirmed/],
-    ['irq-before-driver-ok.qemu.txt', 'P-STATUS', 'STATUS-DEV-1', 135, /device notified .* in state initialising/],
-    ['ack-clears-unwritten.qemu.txt', 'P-ISR', 'MMIO-DEV-3', 156, /InterruptACK 0x2 left InterruptStatus 0x0, not 0x1/],
-    ['notify-queue-not-ready.qemu.txt', 'P-STATUS', 'MMIO-DEV-6', 141, /took an available entry from vq0, whose QueueReady is 0/],
-    ['used-idx-backwards.qemu.txt', 'P-WRAP', '§2.7.6.1', 171, /used\.idx=0 after 1/],
-  ];
-  for (const [file, property, requirement, line, summary] of CASES) {
+  for (const { file, property, requirement, line, summary } of QEMU_TRACE_MUTANTS) {
     it(`${file}: caught by ${property} (${requirement}) at line ${line}`, async () => {
       const r = await checkQemu(createReadStream(fixture(file)));
       expect(r.verdict).toBe('violations');

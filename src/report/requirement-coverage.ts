@@ -7,6 +7,7 @@
 import { EXCLUSIONS, REQUIREMENTS, type Area, type PropertyId, type Requirement } from '../../spec/catalogue.ts';
 import { VARIANTS, type Variant } from '../variants/catalogue.ts';
 import type { Block } from './document.ts';
+import { QEMU_TRACE_MUTANTS } from '../check/trace-mutants.ts';
 
 export const TARGET_AREAS: readonly Area[] = ['status', 'features', 'notification', 'mmio', 'net-mq'];
 
@@ -61,6 +62,8 @@ export function requirementCoverage(variants: readonly Variant[] = VARIANTS, evi
     killersOf.set(v.caughtBy, [...(killersOf.get(v.caughtBy) ?? []), v.name]);
     for (const id of v.names ?? []) namersOf.set(id, [...(namersOf.get(id) ?? []), v.name]);
   }
+  // Real QEMU traces with one fault edited in, each caught naming its requirement (src/check/check-qemu.test.ts).
+  for (const t of QEMU_TRACE_MUTANTS) namersOf.set(t.requirement, [...(namersOf.get(t.requirement) ?? []), `trace:${t.file.replace(/\.qemu\.txt$/, '')}`]);
   const rows = REQUIREMENTS.map((r): RequirementRow => {
     const exclusion = EXCLUSIONS.find((e) => e.id === r.id)?.reason;
     const seen = evidence.filter((e) => e.requirements.includes(r.id));
