@@ -142,12 +142,12 @@ program.command('litmus')
   .option('--flags', 'flag-based suppression (NO_INTERRUPT / NO_NOTIFY) instead of EVENT_IDX')
   .addOption(new Option('--device-fence <kind>', 'barrier between used.idx store and used_event load (wmb = BZ-KVT-01)').choices(['full', 'wmb']).default('full'))
   .addOption(new Option('--driver-fence <kind>', 'barrier between the used_event store and the used.idx re-check (wmb = barrier removed)').choices(['full', 'wmb']).default('full'))
-  .addOption(new Option('--memory <model>', 'memory model').choices(['sc', 'tso']).default('tso'))
+  .addOption(new Option('--memory <model>', 'memory model').choices(['sc', 'tso', 'pso']).default('tso'))
   .option('--buffer-depth <n>', 'TSO store-buffer depth per CPU (default unbounded)', int('--buffer-depth', 1))
   .option('--max-states <n>', 'stop after this many distinct states (verdict "bounded")', int('--max-states', 1), 200_000)
   .option('--replay <path>', 'run one recorded path (as printed by a counterexample) instead of exploring')
   .option('--json', 'machine-readable verdict')
-  .action((o: { buffers: number; width: number; queueSize: number; queues: number; lines: number; lineHandler: 'rfc' | 'own-line' | 'per-line'; flags?: boolean; deviceFence: 'full' | 'wmb'; driverFence: 'full' | 'wmb'; memory: 'sc' | 'tso'; bufferDepth?: number; maxStates: number; replay?: string; json?: boolean }) => {
+  .action((o: { buffers: number; width: number; queueSize: number; queues: number; lines: number; lineHandler: 'rfc' | 'own-line' | 'per-line'; flags?: boolean; deviceFence: 'full' | 'wmb'; driverFence: 'full' | 'wmb'; memory: 'sc' | 'tso' | 'pso'; bufferDepth?: number; maxStates: number; replay?: string; json?: boolean }) => {
     const config = {
       ...NOTIFY_LITMUS_DEFAULTS, buffers: o.buffers, queues: o.queues, lines: o.lines as 1 | 2, lineHandler: o.lineHandler, indexWidth: o.width, queueSize: o.queueSize, eventIdx: !o.flags,
       deviceFence: o.deviceFence, driverFence: o.driverFence, memoryModel: o.memory,

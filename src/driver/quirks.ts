@@ -72,6 +72,8 @@ export interface DriverQuirks {
   readonly ignoreFeaturesRefusal: boolean;
   /** After setting FAILED, starts a new attempt (ACKNOWLEDGE) without resetting first (against STATUS-DRV-3). */
   readonly retryWithoutReset: boolean;
+  /** virtqueue_add without the virtio_wmb between the ring entry and avail.idx (invisible on x86; against NOTIF-DRV-7 under PSO). */
+  readonly noWmbBeforeAvailIdx: boolean;
   // --- notifications ---
   /** Takes a used-buffer notification as one completed buffer: vring_interrupt without more_used, and the next get_buf consumes an entry without reading used.idx (against NOTIF-DRV-3). */
   readonly interruptMeansUsed: boolean;
@@ -150,6 +152,7 @@ export const REFERENCE_DRIVER: DriverQuirks = {
   macBeforeFeaturesOk: false,
   ignoreFeaturesRefusal: false,
   retryWithoutReset: false,
+  noWmbBeforeAvailIdx: false,
   // --- notifications ---
   interruptMeansUsed: false,
   usedRingNotZeroed: false,

@@ -76,7 +76,7 @@ export class Vring {
     yield store(d + 12, 2, writable ? VIRTQ_DESC_F.WRITE : 0, this.sites.store_desc_flags);
     yield store(splitRing.availRing(avail, num, this.availIdxShadow), 2, head, this.sites.store_avail_ring);
     // NOTIF-DRV-7: descriptor and ring entry must be visible before the idx that publishes them.
-    yield fence('wmb', this.sites.wmb_before_avail_idx);
+    if (!this.quirks.noWmbBeforeAvailIdx) yield fence('wmb', this.sites.wmb_before_avail_idx);
     this.availIdxShadow = (this.availIdxShadow + 1) & this.mask;
     yield store(splitRing.availIdx(avail), 2, this.availIdxShadow, this.sites.store_avail_idx);
     yield note('drv.addAvail', { q, head, availIdx: this.availIdxShadow });

@@ -69,7 +69,7 @@ export function simulationTarget(config: SimConfig): ExhaustiveTarget {
  * P-QUIESCE, a function of the end state, so merged interleavings hide nothing (see the header).
  */
 export function notifyLitmusTarget(config: NotifyLitmusConfig, wrap?: WorldOptions['wrap']): ExhaustiveTarget {
-  const ctx = { mmioVersion: 2 as const, line: 0, interruptLines: litmusLineProfile(config), buffered: config.memoryModel === 'tso', judgeDriver: true };
+  const ctx = { mmioVersion: 2 as const, line: 0, interruptLines: litmusLineProfile(config), buffered: config.memoryModel !== 'sc', judgeDriver: true };
   const oracles = [quiesceOracle]; // one list for every check: the checker builds its event routes once per list
   return {
     build: (source, record = true) => {
@@ -145,7 +145,7 @@ class FrontierReached {
  * the step must commute with every other agent's step and stay enabled whatever they do.
  */
 export function localStep(world: World, codes: Int32Array, n: number): number {
-  const tso = world.options.memoryModel === 'tso';
+  const tso = world.options.memoryModel !== 'sc'; // buffered (TSO or PSO); a PSO wmb only re-epochs its own buffer: local
   for (let i = 0; i < n; i++) {
     const code = codes[i]!;
     if (choiceKind(code) !== ChoiceKind.Step) continue;

@@ -22,7 +22,7 @@ export function oracleContext(config: SimConfig): OracleContext {
     mmioVersion: config.transport === 'mmio-v1' ? 1 : 2,
     line: 0,
     interruptLines: config.lines,
-    buffered: config.memoryModel === 'tso',
+    buffered: config.memoryModel !== 'sc',
     // The status-gating probe, the hostile avail.idx driver, the VQ_PAIRS_SET probe and declared harnesses break driver rules on purpose.
     judgeDriver: config.workload === 'net' && config.driver.availIdxJump === 0 && !config.driver.requestPairsAboveMax && !config.driver.harness,
     ...(config.mmioSlot !== 'net' ? { mmioSlot: config.mmioSlot } : {}),

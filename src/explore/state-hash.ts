@@ -125,6 +125,7 @@ export function fingerprint(world: World, roots: readonly object[]): string {
     }
     h.int(p.buffer.length);
     for (const e of p.buffer.entries) { h.int(e.addr); h.int(e.size); h.int(e.value); }
+    for (const epoch of p.buffer.epochs) h.int(epoch); // PSO: which entries may pass which
   }
   const seen = new Map<object, number>();
   const skip = new Set<object>([world]);

@@ -3,8 +3,11 @@
 
 import { Prng } from './prng.ts';
 
-/** What an enabled choice does: step a process, commit its oldest buffered store, or interrupt it. */
-export const enum ChoiceKind { Step = 0, Flush = 1, Interrupt = 2 }
+/**
+ * What an enabled choice does: step a process, commit its oldest buffered store, interrupt
+ * it, or (PSO) commit a younger store ahead of older ones.
+ */
+export const enum ChoiceKind { Step = 0, Flush = 1, Interrupt = 2, FlushReordered = 3 }
 
 /**
  * Choice codes are `context << 12 | kind << 10 | processIndex`; sources that care (PCT)
@@ -16,6 +19,13 @@ export function choiceCode(kind: ChoiceKind, proc: number, context = 0): number 
 }
 export function choiceKind(code: number): ChoiceKind {
   return ((code >> 10) & 3) as ChoiceKind;
+}
+/**
+ * An in-order store-buffer flush: PCT ranks them below processes. A reordered flush (PSO)
+ * ranks as an agent of its own, so stores pass each other as eagerly as processes run.
+ */
+function isFlush(code: number): boolean {
+  return choiceKind(code) === ChoiceKind.Flush;
 }
 export function choiceProc(code: number): number {
   return code & 1023;
@@ -81,7 +91,7 @@ export class PctChoiceSource implements ChoiceSource {
       // Fresh agents get a random priority above the change-point band [0, depth). Store
       // buffers start in a band below every process, so buffered stores linger until a
       // fence, a locked op or a change point lets them out: weak behaviours are the default.
-      const band = choiceKind(code) === ChoiceKind.Flush ? 0 : 1 << 12;
+      const band = isFlush(code) ? 0 : 1 << 12;
       p = this.options.depth + 1 + band + this.prng.below(1 << 11);
       this.priority.set(code, p);
     }
@@ -144,7 +154,7 @@ export class ScriptedPctSource implements ChoiceSource {
     const p = (this.priorities[i] ?? 0) * 1024 - i; // ties: the earlier agent wins
     // Store buffers rank below every process (as in PctChoiceSource): buffered stores linger
     // until a fence, a locked op or a change point lets them out, so weak behaviours are the default.
-    return choiceKind(code) === ChoiceKind.Flush ? p - (1 << 24) : p;
+    return isFlush(code) ? p - (1 << 24) : p;
   }
   private best(codes: Int32Array, n: number): number {
     let best = 0;

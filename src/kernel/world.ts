@@ -115,14 +115,16 @@ export class World {
   step = 0;
   /** The process whose step is being executed (platform code acting inside an effect uses it). */
   current = -1;
-  /** Enabled choices of the current step: up to three per process (step, flush, interrupt). */
+  /** Enabled choices of the current step: up to four per process (step, flush, interrupt, reordered flush). */
   private codes = new Int32Array(0);
   private readonly tso: boolean;
+  private readonly pso: boolean;
   private readonly depth: number;
   private readonly onRecord: ((r: KernelRecord) => void) | undefined;
 
   constructor(readonly options: WorldOptions) {
-    this.tso = options.memoryModel === 'tso';
+    this.tso = options.memoryModel !== 'sc'; // buffered stores (TSO, and PSO on top)
+    this.pso = options.memoryModel === 'pso';
     this.depth = options.storeBufferDepth ?? Infinity;
     this.onRecord = options.onRecord;
   }
@@ -169,7 +171,7 @@ export class World {
   /** Run until quiescence, the step budget, or a fault of a process under test. */
   run(): RunOutcome {
     running = this;
-    if (this.codes.length < 3 * this.procs.length) this.codes = new Int32Array(3 * this.procs.length);
+    if (this.codes.length < 4 * this.procs.length) this.codes = new Int32Array(4 * this.procs.length);
     const { procs, codes } = this;
     const bus = this.options.bus;
     const max = this.options.maxSteps;
@@ -185,6 +187,7 @@ export class World {
           }
         }
         if (p.buffer.length > 0) codes[n++] = choiceCode(ChoiceKind.Flush, i);
+        if (this.pso && p.buffer.length > 1 && p.buffer.reorderable() > 0) codes[n++] = choiceCode(ChoiceKind.FlushReordered, i);
         // Interrupts are off while a handler or a trapped exit runs on this CPU (more than one frame).
         if (p.interrupts !== undefined && p.frames.length === 1 && !p.done && p.interrupts.pending()) codes[n++] = choiceCode(ChoiceKind.Interrupt, i);
       }
@@ -203,6 +206,7 @@ export class World {
         switch ((code >> 10) & 3) {
           case ChoiceKind.Step: this.execute(p); break;
           case ChoiceKind.Flush: this.flush(p); break;
+          case ChoiceKind.FlushReordered: this.flushReordered(p); break;
           default: this.interrupt(p);
         }
       } catch (err) {
@@ -215,6 +219,13 @@ export class World {
 
   private flush(p: ProcessState): void {
     const e = p.buffer.shift();
+    this.options.memory.write(e.addr, e.size, e.value);
+    this.record({ kind: 'flush', step: this.step, proc: p.index, addr: e.addr, size: e.size, value: e.value });
+  }
+
+  /** PSO: a younger store becomes visible ahead of older ones (StoreBuffer.reorderable). */
+  private flushReordered(p: ProcessState): void {
+    const e = p.buffer.takeAt(p.buffer.reorderable());
     this.options.memory.write(e.addr, e.size, e.value);
     this.record({ kind: 'flush', step: this.step, proc: p.index, addr: e.addr, size: e.size, value: e.value });
   }
@@ -262,6 +273,7 @@ export class World {
       }
       case 'fence':
         if (this.tso && (pending as FenceEffect).fence === 'full') this.drain(p);
+        else if (this.pso && (pending as FenceEffect).fence === 'wmb') p.buffer.barrier(); // smp_wmb orders the stores around it
         break;
       case 'mmioRead': {
         const e = pending as MmioReadEffect;

@@ -6,11 +6,12 @@
 // "verified" is not claimed as equivalence (the litmus is one small configuration).
 
 import { NOTIFY_LITMUS_DEFAULTS, type NotifyLitmusConfig } from '../scenarios/notify-litmus.ts';
+import type { MemoryModelName } from '../kernel/index.ts';
 import { exploreExhaustive, notifyLitmusTarget } from '../explore/exhaustive.ts';
 import { type Mutant, isStreamOperator, mutateStream } from './operators.ts';
 
 /** The litmus configurations tried, smallest first (2 buffers, then 3), with the variant's suppression mode and memory model. */
-function litmusConfigs(variant: { eventIdx: boolean; memoryModel: 'sc' | 'tso' }): NotifyLitmusConfig[] {
+function litmusConfigs(variant: { eventIdx: boolean; memoryModel: MemoryModelName }): NotifyLitmusConfig[] {
   return [2, 3].map((buffers) => ({ ...NOTIFY_LITMUS_DEFAULTS, buffers, eventIdx: variant.eventIdx, memoryModel: variant.memoryModel }));
 }
 
@@ -23,7 +24,7 @@ export interface LitmusVerdict {
   readonly summary: string;
 }
 
-export function litmusStage(m: Mutant, variant: { eventIdx: boolean; memoryModel: 'sc' | 'tso' }, maxStates = 100_000): LitmusVerdict | undefined {
+export function litmusStage(m: Mutant, variant: { eventIdx: boolean; memoryModel: MemoryModelName }, maxStates = 100_000): LitmusVerdict | undefined {
   if (!isStreamOperator(m.operator) || !/^(dev|drv)\.vq\d+\./.test(m.site)) return undefined;
   const mapped: Mutant = { ...m, site: toVq0(m.site)!, ...(m.second !== undefined ? { second: toVq0(m.second)! } : {}) };
   const count = { fired: 0 };

@@ -34,6 +34,14 @@ class WrapQueue {
   usedSeen = 0;
   /** Used-ring fields the device has stored to (USED_RING_FIELD bits). */
   deviceWrote = 0;
+  /**
+   * Publication order (NOTIF-DRV-7): the head the driver put at each avail index, and the
+   * head the device took at one whose `drv.addAvail` note has not come yet (the driver's
+   * avail.idx store can become visible, and the device act on it, before the driver's next
+   * effect, the note). Each entry lives only until the other side's event matches it.
+   */
+  readonly published = new Map<number, number>();
+  readonly popped = new Map<number, { head: number; at: number }>();
 }
 
 class WrapRun implements OracleRun {
@@ -114,11 +122,34 @@ class WrapRun implements OracleRun {
             this.report(false, at, `device consumed vq${r.q} with avail.idx ${ahead} ahead of next_avail ${w.nextAvail}, more than a ring (${r.num})`,
               `An avail index more than a ring ahead is an error: the device must stop using the queue (and may ask for a reset), never loop over the ring (BZ-VMV-01).`);
           }
+          const taken = w.nextAvail;
+          const head = Number(d.head);
+          const put = w.published.get(taken);
+          if (put === undefined) w.popped.set(taken, { head, at });
+          else {
+            w.published.delete(taken);
+            if (put !== head) this.outOfOrder(r, taken, put, head, at);
+          }
           const next = Number(d.nextAvail);
           if (next !== ((w.nextAvail + 1) & r.mask)) {
             this.report(false, at, `device moved vq${r.q} next_avail from ${w.nextAvail} to ${next}`, `next_avail advances by one per entry, modulo 2^${r.width}.`);
           }
           w.nextAvail = next & r.mask;
+        } else if (ev.name === 'drv.addAvail') {
+          const qr = this.ring(Number(d.q));
+          if (!qr) return;
+          const [r, w] = qr;
+          const idx = (Number(d.availIdx) - 1) & r.mask;
+          const head = Number(d.head);
+          const pop = w.popped.get(idx);
+          if (pop === undefined) w.published.set(idx, head);
+          else {
+            w.popped.delete(idx);
+            if (pop.head !== head) this.outOfOrder(r, idx, head, pop.head, at);
+          }
+        } else if (ev.name === 'drv.detachUnused') {
+          const qr = this.ring(Number(d.q));
+          if (qr) qr[1].published.delete(Number(d.availIdx) & qr[0].mask); // the entry taken back (avail.idx moved back over it)
         } else if (ev.name === 'drv.getUsed') {
           const qr = this.ring(Number(d.q));
           if (!qr) return;
@@ -135,6 +166,14 @@ class WrapRun implements OracleRun {
       default:
         return;
     }
+  }
+
+  /** The device took a head the driver did not put at that avail index: it saw avail.idx before the entry (NOTIF-DRV-7). */
+  private outOfOrder(r: QueueRings, idx: number, put: number, took: number, at: number): void {
+    this.report(true, at, `device took head ${took} at vq${r.q} avail index ${idx}, where the driver put head ${put}`,
+      `Let the driver put head ${put} in avail.ring[${idx} mod ${r.num}] and then publish it by moving avail.idx past ${idx}. Then a device that reads avail.idx, then the entry, finds head ${put}. ` +
+      `However it found ${took}: the new avail.idx became visible before the ring entry it publishes — the driver must issue a write barrier between them (§2.7.13.3.1, NOTIF-DRV-7; on x86 the stores stay in order, on weaker machines they need smp_wmb).`,
+      ['NOTIF-DRV-7']);
   }
 
   /** The driver consumed used.ring[consumed] without a used.idx read past it. */
@@ -171,7 +210,7 @@ export const wrapOracle: Oracle = {
   property: 'P-WRAP',
   description: 'ring indices move modulo 2^width, one entry at a time, never more than a ring ahead; the device never loops over a corrupt avail.idx; each side takes only entries below the index it read (spurious notifications tolerated); unwritten used-ring fields read 0',
   events: ['mem.load', 'mem.store', 'note'],
-  notes: ['dev.popAvail', 'drv.getUsed', ...QUEUE_NOTES],
+  notes: ['dev.popAvail', 'drv.getUsed', 'drv.addAvail', 'drv.detachUnused', ...QUEUE_NOTES],
   memory: 'ring-fields',
   start: (ctx: OracleContext, shared: SharedViews) => new WrapRun(ctx.judgeDriver, shared.rings),
 };

@@ -17,6 +17,7 @@
 // (BZ-KVT-01's write barrier) both can, and the last buffer is never seen.
 
 import { type AccessSize, type ChoiceSource, type Process, World, type WorldOptions, checkpoint, locked, note, setIrq, wait } from '../kernel/index.ts';
+import type { MemoryModelName } from '../kernel/index.ts';
 import { GuestMemory } from '../platform/guest-memory.ts';
 import { InterruptController } from '../platform/interrupt-controller.ts';
 import { MmioBus } from '../platform/mmio-bus.ts';
@@ -32,7 +33,7 @@ import { type LineHost, LineHandlers } from '../driver/line-handlers.ts';
 export interface NotifyLitmusConfig {
   /** EVENT_IDX suppression (used_event / avail_event) or the flags (NO_INTERRUPT / NO_NOTIFY). */
   readonly eventIdx: boolean;
-  readonly memoryModel: 'sc' | 'tso';
+  readonly memoryModel: MemoryModelName;
   /** TSO store-buffer depth per CPU (undefined = unbounded). */
   readonly storeBufferDepth?: number;
   /** Buffers the driver makes available, one at a time (round robin over the queues). */

@@ -95,6 +95,8 @@ export const VARIANTS: readonly Variant[] = [
   reference('mmio-v2-event-idx-declined', 'mmio-v2 whose device offers EVENT_IDX to a driver that does not know it (firmware drivers such as U-Boot\'s and SeaBIOS\'s): flag-based suppression, and the device must ignore used_event', { driverKnowsEventIdx: false }),
   reference('mmio-v1-set-mac-during-probe', 'legacy mmio-v1 while the administrator sets the MAC during probe (Linux before 50c0ada627f5 registered the netdev before DRIVER_OK): virtnet_set_mac_address writes the legacy config mac byte by byte before DRIVER_OK, which a legacy driver may (no FEATURES_OK step, §3.1.2)',
     { transport: 'mmio-v1', setMacDuringProbe: true }),
+  reference('mmio-v2-pso', 'mmio-v2 under PSO (SPARC partial store order): a store may become visible before older stores to other addresses unless a write barrier separates them — the store-store reordering of Arm and POWER that virtio\'s write barriers (virtio_wmb before avail.idx and used.idx) exist for', { memoryModel: 'pso' }),
+  reference('mmio-v2-flags-pso', 'mmio-v2-pso with flag-based suppression and asynchronous kicks', { memoryModel: 'pso', eventIdx: false, kicks: 'async' }),
   reference('mmio-v2-early-config', 'mmio-v2 whose link also announces before DRIVER_OK: the driver defers the config change and handles it once ready (the only change of the run)', { earlyAnnounce: true, announceEvery: 0 }),
   reference('mmio-v2-mq', 'virtio-net MQ: 2 pairs and a control queue on 2 CPUs; VQ_PAIRS_SET 2 after DRIVER_OK, then VQ_PAIRS_SET 1 while traffic flows (ethtool -L)',
     { ...MULTI_QUEUE, resizeQueuePairsTo: 1 }),
@@ -242,6 +244,16 @@ export const VARIANTS: readonly Variant[] = [
   mutant('config-irq-on-reset', 'P-STATUS', 'a device that signals a configuration change whenever its status changes, the reset included: right after showing status 0 it raises the config interrupt (STATUS-DEV-4: nothing is sent until the driver initialises the device again)',
     { names: ['STATUS-DEV-4'], device: { configIrqOnReset: true } }),
   // --- end after a reset ---
+  mutant('avail-idx-no-wmb', 'P-WRAP', 'virtqueue_add without the virtio_wmb between the avail ring entry and avail.idx, on a machine that reorders stores (PSO; invisible on x86, which is why such bugs survive x86 testing): the device sees the new index before the entry and takes a stale head (NOTIF-DRV-7)',
+    {
+      names: ['NOTIF-DRV-7'], driver: { noWmbBeforeAvailIdx: true }, config: { memoryModel: 'pso' },
+      // The device must read the index in the few steps before the driver's next full barrier: uniform random finds it, PCT rarely.
+      regressions: [{
+        overrides: { txPackets: 0 },
+        path: '1011020001010112111111111110000000211000001110000011100001000020211010200100011030000000010001010000330302333333',
+        note: 'virtio-conform run --variant avail-idx-no-wmb --runs 3000 --scheduler random --seed 1: run 345, shrunk to 0 tx packets',
+      }],
+    }),
   mutant('ack-all-ones', 'P-ISR', 'a driver that acks an interrupt by writing all ones to InterruptACK instead of the bits it read (MMIO-DRV-11): undefined bits, and an event raised since the read is cleared unseen',
     { names: ['MMIO-DRV-11'], driver: { ackAllOnes: true } }),
   mutant('avail-flag-bit-number', 'P-FEAT', 'a driver that stores NO_INTERRUPT as `1 << VRING_AVAIL_F_NO_INTERRUPT` (= 2), the bit number taken for a mask (NOTIF-DRV-1: avail.flags is 0 or 1); the device never sees the hint',
