@@ -3,6 +3,7 @@
 // shrunk path replays to the same violation. A property that never fails proves nothing.
 import { describe, expect, it } from 'vitest';
 import { VARIANTS } from '../src/variants/catalogue.ts';
+import { REQUIREMENTS } from '../spec/catalogue.ts';
 import { runOnce } from '../src/explore/run-once.ts';
 import { ArrayChoiceSource, decodePath } from '../src/kernel/index.ts';
 import { REFERENCE_DEVICE } from '../src/device/quirks.ts';
@@ -21,6 +22,16 @@ describe('bug-zoo mutants are caught with a shrunk, replayable counterexample', 
   it('every oracle property is the one that catches some mutant (a property that never fails proves nothing)', () => {
     const catching = new Set(mutants.map((m) => m.caughtBy));
     for (const o of ORACLES) expect(catching.has(o.property), o.property).toBe(true);
+  });
+
+  it('every requirement a mutant names lists the property that catches it (spec/requirements/ agrees with the evidence)', () => {
+    for (const m of mutants) {
+      for (const id of m.names ?? []) {
+        const r = REQUIREMENTS.find((x) => x.id === id);
+        expect(r, `${m.name} names ${id}, which spec/requirements/ does not define`).toBeDefined();
+        expect(r!.properties as readonly string[], `${id} (named by ${m.name})`).toContain(m.caughtBy);
+      }
+    }
   });
 
   it.each(searchable.map((m) => [m.name, m] as const))('%s is found by search', (_name, m) => {

@@ -22,7 +22,7 @@ export const MMIO_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'MMIO-DEV-4', section: '4.2.2.1', area: 'mmio', role: 'device', level: 'MUST',
     text: 'On reset, clear every InterruptStatus bit and every queue\'s QueueReady.',
-    properties: ['P-ISR'],
+    properties: ['P-ISR', 'P-MMIO'],
   },
   {
     id: 'MMIO-DEV-5', section: '4.2.2.1', area: 'mmio', role: 'device', level: 'MUST',

@@ -75,7 +75,7 @@ export const NOTIFICATION_REQUIREMENTS: readonly Requirement[] = [
   {
     id: 'NOTIF-DRV-7', section: '2.7.13.3.1', area: 'notification', role: 'driver', level: 'MUST',
     text: 'Issue a memory barrier before updating avail idx, so descriptors and ring entries become visible first.',
-    properties: ['P-QUIESCE'],
+    properties: ['P-QUIESCE', 'P-WRAP'],
   },
   {
     id: 'NOTIF-DRV-8', section: '2.7.13.4.1', area: 'notification', role: 'driver', level: 'MUST',
