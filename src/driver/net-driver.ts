@@ -322,6 +322,9 @@ export class NetDriver {
   // --- driver removal ---
   /** Config work items scheduled and not yet finished (`flush_work(&vi->config_work)` waits for them). */
   private configWork = 0;
+  /** The config work is queued and has not started / is running on some CPU (workqueue semantics). */
+  private configWorkPending = false;
+  private configWorkRunning = false;
 
   /**
    * `virtio_dev_remove` → `virtnet_remove`: config changes off (virtio_config_core_disable)
@@ -403,15 +406,27 @@ export class NetDriver {
     yield* this.napi.schedule(pair.txNapi, pair.tx, cpu);
   }
 
-  /** `virtnet_config_changed`: the interrupt only schedules the config work (a task). */
+  /**
+   * `virtnet_config_changed`: the interrupt only schedules the config work — one
+   * `work_struct`: scheduling it while it is pending queues nothing more, and the workqueue
+   * never runs it on two CPUs at once (a second run waits for the first). Without that, a
+   * work item that checked "not recovering" could read Status after another CPU's work had
+   * begun a DEVICE_NEEDS_RESET recovery and handle the change on a device being reset.
+   */
   private *configChangedIrq(cpu: number): Process {
-    this.configWork++;
-    this.tasks[cpu]!.push({ ready: () => true, run: () => this.configChangedWork(cpu) });
+    if (!this.configWorkPending) {
+      this.configWorkPending = true;
+      this.configWork++;
+      this.tasks[cpu]!.push({ ready: () => !this.configWorkRunning, run: () => this.configChangedWork(cpu) });
+    }
     yield note('drv.configWorkScheduled', { cpu });
   }
 
   private *configChangedWork(cpu: number): Process {
+    this.configWorkPending = false; // from now on a new change queues the work again
+    this.configWorkRunning = true;
     yield* this.configChanged(cpu);
+    this.configWorkRunning = false;
     this.configWork--;
   }
 
