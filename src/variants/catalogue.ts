@@ -57,6 +57,8 @@ function lineProposal(name: string, expect: 'pass' | 'violate', caughtBy: Oracle
 /** The multi-line proposals' setting: virtio-net with 2 pairs on 2 CPUs (rx k and tx k share line k), 2 lines. */
 const MULTI_QUEUE: Partial<SimConfig> = { maxQueuePairs: 2, txPackets: 8 };
 const TWO_LINES_SHARED: InterruptLineProfile = { count: 2, status: 'shared', gate: 'always' };
+/** DEVICE_NEEDS_RESET: the backend fails at the 3rd buffer while live, and the driver recovers (reset, reclaim, re-initialise). */
+const BACKEND_FAILS_AT_3: Partial<SimConfig> = { deviceError: { at: 'backend', afterBuffers: 3 }, needsResetRecovery: true };
 
 function mutant(name: string, caughtBy: OracleProperty, description: string,
   faults: { device?: Partial<DeviceQuirks>; driver?: Partial<DriverQuirks>; config?: Partial<SimConfig>; regressions?: Regression[]; names?: readonly string[] }): Variant {
@@ -238,9 +240,9 @@ export const VARIANTS: readonly Variant[] = [
     { names: ['STATUS-DRV-3'], driver: { retryWithoutReset: true }, config: { requireAccessPlatform: true } }),
   // --- after a reset (§2.4.1, §4.2.2.1) ---
   mutant('reset-keeps-needs-reset', 'P-STATUS', 'a device whose reset clears everything but a sticky DEVICE_NEEDS_RESET: Status never reads 0 again, and the recovering driver waits for the reset to complete for ever (STATUS-DEV-3)',
-    { names: ['STATUS-DEV-3'], device: { resetKeepsNeedsReset: true }, config: { deviceError: { at: 'backend', afterBuffers: 3 }, needsResetRecovery: true } }),
+    { names: ['STATUS-DEV-3'], device: { resetKeepsNeedsReset: true }, config: BACKEND_FAILS_AT_3 }),
   mutant('queue-ready-latched', 'P-MMIO', 'a register file whose QueueReady latch the reset does not clear: after recovering from DEVICE_NEEDS_RESET the driver reads QueueReady 1 for a queue it has not set up, and takes it for one in use (MMIO-DEV-4; Linux vm_setup_vq returns -ENOENT)',
-    { names: ['MMIO-DEV-4'], device: { queueReadyLatchSurvivesReset: true }, config: { deviceError: { at: 'backend', afterBuffers: 3 }, needsResetRecovery: true } }),
+    { names: ['MMIO-DEV-4'], device: { queueReadyLatchSurvivesReset: true }, config: BACKEND_FAILS_AT_3 }),
   mutant('config-irq-on-reset', 'P-STATUS', 'a device that signals a configuration change whenever its status changes, the reset included: right after showing status 0 it raises the config interrupt (STATUS-DEV-4: nothing is sent until the driver initialises the device again)',
     { names: ['STATUS-DEV-4'], device: { configIrqOnReset: true } }),
   // --- end after a reset ---
@@ -320,15 +322,15 @@ export const VARIANTS: readonly Variant[] = [
   reference('mmio-v2-needs-reset-activation', 'mmio-v2 whose device fails to activate at DRIVER_OK, as Firecracker\'s MmioTransport handles it: DEVICE_NEEDS_RESET and a config interrupt; the driver\'s config work reads Status, detaches, disables NAPI, resets (read back until 0), reclaims the exposed buffers, re-initialises and resends',
     { deviceError: { at: 'activation', afterBuffers: 0 }, needsResetRecovery: true }),
   reference('mmio-v2-needs-reset-backend', 'mmio-v2 whose backend fails at the 3rd buffer while live: the device finishes the batch in hand, announces DEVICE_NEEDS_RESET with a config interrupt and stops; the driver recovers by reset, reclaims, re-initialises and resends',
-    { deviceError: { at: 'backend', afterBuffers: 3 }, needsResetRecovery: true }),
+    BACKEND_FAILS_AT_3),
   reference('mmio-v2-needs-reset-features', 'mmio-v2 whose backend fails when FEATURES_OK is accepted: DEVICE_NEEDS_RESET set before DRIVER_OK, so no notification yet (QEMU virtio_error); activation then fails at DRIVER_OK and the config interrupt follows; the driver recovers',
     { deviceError: { at: 'features', afterBuffers: 0 }, needsResetRecovery: true }),
   mutant('needs-reset-silent', 'P-STATUS', 'a device that sets DEVICE_NEEDS_RESET after DRIVER_OK (its backend failed at the 3rd buffer) without the configuration-change notification §2.1.2 requires — as a device that only sets the bit, leaving the notification to a transport path that checks the wrong condition (classic slip: QEMU virtio_notify_config and Firecracker both send it); the driver never learns (STATUS-DEV-2); no link announce in this setting, whose config interrupt would tell the driver anyway',
-    { device: { needsResetSilent: true }, config: { deviceError: { at: 'backend', afterBuffers: 3 }, needsResetRecovery: true, announceEvery: 0 }, names: ['STATUS-DEV-2'] }),
+    { device: { needsResetSilent: true }, config: { ...BACKEND_FAILS_AT_3, announceEvery: 0 }, names: ['STATUS-DEV-2'] }),
   mutant('detach-before-reset', 'P-STATUS', 'a recovering driver that reclaims its exposed buffers (virtqueue_detach_unused_buf, which moves avail.idx back) before it resets the device, i.e. from live queues (classic slip: the order Linux virtnet remove/freeze keeps, reset first, reversed) (STATUS-DRV-13)',
-    { driver: { detachBeforeReset: true }, config: { deviceError: { at: 'backend', afterBuffers: 3 }, needsResetRecovery: true }, names: ['STATUS-DRV-13'] }),
+    { driver: { detachBeforeReset: true }, config: BACKEND_FAILS_AT_3, names: ['STATUS-DRV-13'] }),
   mutant('needs-reset-ignored', 'P-STATUS', 'a driver whose config work reads Status, sees DEVICE_NEEDS_RESET and carries on waiting for its buffers (as a driver that only tests FAILED would); it relies on a device that will complete nothing (STATUS-DRV-4)',
-    { driver: { ignoreNeedsReset: true }, config: { deviceError: { at: 'backend', afterBuffers: 3 }, needsResetRecovery: true }, names: ['STATUS-DRV-4'] }),
+    { driver: { ignoreNeedsReset: true }, config: BACKEND_FAILS_AT_3, names: ['STATUS-DRV-4'] }),
   reference('mmio-v2-needs-reset-ioeventfd', 'mmio-v2-needs-reset-activation with flag-based suppression and asynchronous kicks: the worker fails the activation and raises the config interrupt; the recovery re-initialises while NAPI, the worker and the backend run', { deviceError: { at: 'activation', afterBuffers: 0 }, needsResetRecovery: true, kicks: 'async', eventIdx: false }),
   // --- end needs-reset ---
   // --- feature negotiation ---
